@@ -4,8 +4,8 @@ export type LabelSet = Readonly<Record<string, string>>;
 /** The standard label keys; others are allowed. */
 export const STANDARD_LABEL_KEYS = ['role', 'app', 'env', 'loc', 'data'] as const;
 
-const KEY = /^[a-z][a-z0-9_.\/-]{0,62}$/;
-const VALUE = /^[A-Za-z0-9][A-Za-z0-9_.\/:-]{0,127}$/;
+const KEY = /^[a-z][a-z0-9_./-]{0,62}$/;
+const VALUE = /^[A-Za-z0-9][A-Za-z0-9_./:-]{0,127}$/;
 
 /** Whether a text is a valid label key (lower case, starts with a letter). */
 export function isLabelKey(text: string): boolean {

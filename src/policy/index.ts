@@ -1,0 +1,8 @@
+export {
+  networkContains,
+  selectorPrefixes,
+  selectsAny,
+  selectsEndpoint,
+  selectsWorkload,
+  workloadEndpoint,
+} from './select.js';
