@@ -38,7 +38,15 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/domain/**', 'src/policy/**', 'src/analyze/**', 'src/recommend/**', 'src/compile/**', 'src/map/**', 'src/resolve/**'],
+    files: [
+      'src/domain/**',
+      'src/policy/**',
+      'src/analyze/**',
+      'src/recommend/**',
+      'src/compile/**',
+      'src/map/**',
+      'src/resolve/**',
+    ],
     ignores: ['**/*.test.ts'],
     rules: pureRestriction,
   },
