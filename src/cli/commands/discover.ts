@@ -1,0 +1,166 @@
+import type { Command } from 'commander';
+
+import { InputError, protocolName } from '../../domain/index.js';
+import { ingestFile } from '../../ingest/index.js';
+import type { IngestSummary, RejectedRecord } from '../../ingest/index.js';
+import { isNmapXml, readInventoryCsv, readNmapXml } from '../../ingest/inventory/index.js';
+import { readHead } from '../../ingest/index.js';
+import { formatTable, parseOutput, printData } from '../output.js';
+import { action } from '../run.js';
+import { findWorkspace, initWorkspace, openWorkspaceStore } from '../workspace.js';
+
+interface WorkspaceOptions {
+  workspace?: string;
+}
+
+function formatIssue(issue: RejectedRecord): string {
+  return `${issue.file}${issue.line === undefined ? '' : `:${issue.line}`}: ${issue.message}`;
+}
+
+/** One line per source: read, stored, skipped by reason, rejected; then the first rejects. */
+export function formatIngestSummary(summary: IngestSummary): string {
+  const skipped = Object.entries(summary.skipped)
+    .map(([reason, n]) => `${n} ${reason}`)
+    .join(', ');
+  const lines = [
+    `${summary.file} (${summary.format}): read ${summary.read}, stored ${summary.flows} flows as ${summary.edges} hourly edges, ` +
+      `skipped ${Object.values(summary.skipped).reduce((a, b) => a + b, 0)}${skipped ? ` (${skipped})` : ''}, rejected ${summary.rejected}` +
+      (summary.discovered > 0 ? `; ${summary.discovered} new workloads discovered` : ''),
+  ];
+  for (const issue of summary.issues.slice(0, 5)) lines.push(`  ${formatIssue(issue)}`);
+  if (summary.rejected > 5)
+    lines.push(
+      `  … and ${summary.rejected - 5} more rejects (--output json lists up to ${summary.issues.length})`,
+    );
+  return lines.join('\n') + '\n';
+}
+
+/** `init`, `ingest`, `inventory import` and `workloads`. */
+export function registerDiscover(program: Command): void {
+  program
+    .command('init')
+    .description('create a workspace (a .bulkhead/ folder holding one SQLite file)')
+    .argument('[dir]', 'project folder', '.')
+    .action(
+      action((dir: string) => {
+        const ws = initWorkspace(dir);
+        process.stdout.write(`Workspace ready: ${ws.stateDir}\n`);
+      }),
+    );
+
+  program
+    .command('ingest')
+    .description(
+      'read flows (pcap, pcapng, Zeek conn.log, AWS VPC flow logs; .gz too) into the workspace',
+    )
+    .argument('<files...>', 'flow files')
+    .option('--format <name>', 'force a format: pcap, zeek, vpc')
+    .option('--output <format>', 'table or json', 'table')
+    .action(
+      action(async (files: string[], opts: { format?: string; output: string }, cmd: Command) => {
+        const output = parseOutput(opts.output);
+        const store = openWorkspaceStore(findWorkspace(workspaceOf(cmd)));
+        const summaries: IngestSummary[] = [];
+        let failed = false;
+        try {
+          for (const file of files) {
+            try {
+              const summary = await ingestFile(store, file, opts.format);
+              summaries.push(summary);
+              if (output === 'table') process.stdout.write(formatIngestSummary(summary));
+            } catch (error) {
+              if (!(error instanceof InputError)) throw error;
+              failed = true;
+              process.stderr.write(`bulkhead: ${error.describe()}\n`);
+            }
+          }
+        } finally {
+          store.close();
+        }
+        printData(output, summaries);
+        return failed ? 2 : 0;
+      }),
+    );
+
+  const inventory = program
+    .command('inventory')
+    .description('import what exists: CSV inventories and nmap XML');
+  inventory
+    .command('import')
+    .description(
+      'import workloads from a CSV (name, addresses, label:KEY columns) or nmap -oX file',
+    )
+    .argument('<file>', 'inventory file')
+    .option('--format <name>', 'csv or nmap (default: detected)')
+    .option('--output <format>', 'table or json', 'table')
+    .action(
+      action(async (file: string, opts: { format?: string; output: string }, cmd: Command) => {
+        const output = parseOutput(opts.output);
+        const format = opts.format ?? (isNmapXml(await readHead(file)) ? 'nmap' : 'csv');
+        if (format !== 'csv' && format !== 'nmap') {
+          throw new InputError(`Cannot import inventory format "${format}": choose csv or nmap`);
+        }
+        const report = format === 'nmap' ? await readNmapXml(file) : await readInventoryCsv(file);
+        const store = openWorkspaceStore(findWorkspace(workspaceOf(cmd)));
+        const result = (() => {
+          try {
+            return store.importWorkloads(report.workloads, `${format}:${file}`);
+          } finally {
+            store.close();
+          }
+        })();
+        const data = {
+          file,
+          format,
+          read: report.read,
+          ...result,
+          rejected: report.rejected,
+          issues: report.issues,
+        };
+        if (printData(output, data)) return report.rejected > 0 ? 1 : 0;
+        process.stdout.write(
+          `${file} (${format}): read ${report.read}, ${result.added} workloads added, ${result.updated} updated, ` +
+            `${result.adopted} addresses taken from discovered workloads, rejected ${report.rejected}\n`,
+        );
+        for (const move of result.moved) {
+          process.stdout.write(`  address ${move.address} moved from ${move.from} to ${move.to}\n`);
+        }
+        for (const issue of report.issues.slice(0, 5))
+          process.stdout.write(`  ${formatIssue(issue)}\n`);
+        return report.rejected > 0 ? 1 : 0;
+      }),
+    );
+
+  program
+    .command('workloads')
+    .description('list workloads with their addresses, labels and open ports')
+    .option('--output <format>', 'table, json or yaml', 'table')
+    .action(
+      action((opts: { output: string }, cmd: Command) => {
+        const output = parseOutput(opts.output);
+        const store = openWorkspaceStore(findWorkspace(workspaceOf(cmd)));
+        const workloads = store.listWorkloads();
+        store.close();
+        if (printData(output, workloads)) return;
+        const rows = workloads.map((w) => [
+          w.name,
+          w.addresses.join(' '),
+          Object.entries(w.labels)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(','),
+          (w.openPorts ?? []).map((p) => `${protocolName(p.protocol)}/${p.port}`).join(' '),
+          w.discovered ? 'discovered' : 'inventory',
+        ]);
+        process.stdout.write(
+          formatTable(['WORKLOAD', 'ADDRESSES', 'LABELS', 'OPEN PORTS', 'SOURCE'], rows),
+        );
+      }),
+    );
+}
+
+/** The `--workspace` option, which is global: commander keeps it on the root command. */
+export function workspaceOf(cmd: Command): string | undefined {
+  let root: Command = cmd;
+  while (root.parent) root = root.parent;
+  return (root.opts() as WorkspaceOptions).workspace;
+}

@@ -1,0 +1,254 @@
+import type { Command } from 'commander';
+
+import { simulate } from '../../analyze/index.js';
+import {
+  InputError,
+  parseLabel,
+  protocolName,
+  protocolNumber,
+  tryParseAddress,
+} from '../../domain/index.js';
+import type { Endpoint, FlowQuestion, Policy, Workload } from '../../domain/index.js';
+import { evaluate, explain, runPolicyTests } from '../../policy/index.js';
+import type { Store } from '../../store/index.js';
+import { formatTable, parseOutput, printData } from '../output.js';
+import { formatIssue, readPolicy, requirePolicy } from '../policy-files.js';
+import { action } from '../run.js';
+import { findWorkspace, openWorkspaceStore } from '../workspace.js';
+import { workspaceOf } from './discover.js';
+import { windowOf } from './map.js';
+
+/** Workloads of the workspace when there is one; none otherwise (a policy checked alone). */
+function workloadsIfAny(cmd: Command): Workload[] {
+  let store: Store;
+  try {
+    store = openWorkspaceStore(findWorkspace(workspaceOf(cmd)));
+  } catch (error) {
+    if (error instanceof InputError && workspaceOf(cmd) === undefined) return [];
+    throw error;
+  }
+  try {
+    return store.listWorkloads();
+  } finally {
+    store.close();
+  }
+}
+
+/**
+ * Reads a query side: `app=web,role=db` (labels), `workload:NAME`, an address, or a
+ * workload name. Workloads and known addresses carry their names and labels.
+ */
+export function parseEndpoint(
+  text: string,
+  workloads: readonly Workload[],
+  option: string,
+): Endpoint {
+  const value = text.trim();
+  if (value.includes('=') && !value.startsWith('workload:')) {
+    const labels: Record<string, string> = {};
+    for (const part of value.split(',')) {
+      try {
+        const [key, v] = parseLabel(part);
+        labels[key] = v;
+      } catch (error) {
+        throw new InputError(`Cannot read ${option} "${text}": ${(error as Error).message}`);
+      }
+    }
+    return { labels };
+  }
+  const address = tryParseAddress(value);
+  if (address !== undefined) {
+    const owner = workloads.find((w) => w.addresses.includes(address));
+    return owner ? { address, name: owner.name, labels: owner.labels } : { address };
+  }
+  const name = value.startsWith('workload:') ? value.slice('workload:'.length) : value;
+  const workload = workloads.find((w) => w.name === name);
+  if (!workload) {
+    throw new InputError(
+      `Cannot read ${option} "${text}": no workload has that name; give a workload name, an address, or labels like app=web,role=db`,
+    );
+  }
+  const first = workload.addresses[0];
+  return first === undefined
+    ? { name: workload.name, labels: workload.labels }
+    : { address: first, name: workload.name, labels: workload.labels };
+}
+
+/** Reads `--service`: `tcp/502`, `udp/53`, `icmp/8`, `icmp/3/4`, or a service the policy names. */
+export function parseServiceOption(
+  text: string,
+  policy: Policy,
+): { protocol: number; port: number; icmpCode?: number } {
+  const named = policy.services.get(text);
+  if (named) {
+    const entry = named[0];
+    if (entry && entry.protocol !== 'any') {
+      return { protocol: entry.protocol, port: entry.ports?.[0]?.first ?? entry.icmpType ?? 0 };
+    }
+  }
+  const m = /^([a-z0-9]+)\/(\d{1,5})(?:\/(\d{1,3}))?$/.exec(text.trim().toLowerCase());
+  const protocol = m ? protocolNumber(m[1]!) : undefined;
+  const port = m ? Number(m[2]) : NaN;
+  if (!m || protocol === undefined || port > 65535) {
+    throw new InputError(
+      `Cannot read --service "${text}": write protocol/port like tcp/502, udp/53, icmp/8 or icmp/3/4, or a service the policy names`,
+    );
+  }
+  return m[3] === undefined ? { protocol, port } : { protocol, port, icmpCode: Number(m[3]) };
+}
+
+function describeEndpoint(e: Endpoint): string {
+  if (e.name !== undefined) return e.address ? `${e.name} (${e.address})` : e.name;
+  if (e.address !== undefined) return e.address;
+  return Object.entries(e.labels ?? {})
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
+}
+
+/** The default policy path: `policy.yaml` in the workspace's project folder, else here. */
+function defaultPolicyPath(cmd: Command): string {
+  try {
+    return `${findWorkspace(workspaceOf(cmd)).root}/policy.yaml`;
+  } catch {
+    return 'policy.yaml';
+  }
+}
+
+/** `check`, `query` and `simulate`. */
+export function registerPolicy(program: Command): void {
+  program
+    .command('check')
+    .description("validate a policy (every problem, with its place) and run the policy's tests")
+    .argument('<policy>', 'policy file or folder')
+    .option('--output <format>', 'table, json or yaml', 'table')
+    .action(
+      action((path: string, opts: { output: string }, cmd: Command) => {
+        const output = parseOutput(opts.output);
+        const { policy, issues } = readPolicy(path);
+        const tests = policy ? runPolicyTests(policy, workloadsIfAny(cmd)) : [];
+        const errors = issues.filter((i) => i.severity === 'error').length;
+        const failed = tests.filter((t) => !t.passed).length;
+        const code = errors > 0 || failed > 0 ? 1 : 0;
+        if (printData(output, { valid: policy !== undefined, issues, tests })) return code;
+
+        for (const issue of issues) process.stdout.write(`${formatIssue(issue)}\n`);
+        for (const test of tests) {
+          if (!test.passed) process.stdout.write(`${test.message}\n`);
+        }
+        const warnings = issues.length - errors;
+        process.stdout.write(
+          `${path}: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}; ` +
+            `tests: ${tests.length - failed} passed, ${failed} failed\n`,
+        );
+        return code;
+      }),
+    );
+
+  program
+    .command('query')
+    .description('the verdict for one flow, with the deciding rule')
+    .argument('[policy]', 'policy file or folder (default: policy.yaml in the workspace)')
+    .requiredOption('--from <endpoint>', 'workload name, address, or labels like app=web,role=api')
+    .requiredOption('--to <endpoint>', 'workload name, address, or labels')
+    .requiredOption('--service <service>', 'tcp/502, udp/53, icmp/8, or a named service')
+    .option('--explain', 'list every tier and rule considered, and why each matched or not')
+    .option('--output <format>', 'table, json or yaml', 'table')
+    .action(
+      action(
+        (
+          path: string | undefined,
+          opts: { from: string; to: string; service: string; explain?: boolean; output: string },
+          cmd: Command,
+        ) => {
+          const output = parseOutput(opts.output);
+          const policy = requirePolicy(path ?? defaultPolicyPath(cmd));
+          const workloads = workloadsIfAny(cmd);
+          const service = parseServiceOption(opts.service, policy);
+          const question: FlowQuestion = {
+            from: parseEndpoint(opts.from, workloads, '--from'),
+            to: parseEndpoint(opts.to, workloads, '--to'),
+            ...service,
+          };
+          const at = Date.now();
+          const decision = evaluate(policy, question, { at });
+          const serviceText = `${protocolName(service.protocol)}/${service.port}`;
+          const trace = opts.explain ? explain(policy, question, { at }) : undefined;
+          const data = {
+            ...decision,
+            from: question.from,
+            to: question.to,
+            service: serviceText,
+            ...(trace ? { explain: trace } : {}),
+          };
+          if (printData(output, data)) return;
+          if (trace) process.stdout.write(formatExplain(trace));
+          process.stdout.write(
+            `${decision.verdict} ${describeEndpoint(question.from)} → ${describeEndpoint(question.to)} : ${serviceText} ` +
+              `by ${decision.rule === null ? 'default (no rule allows it)' : `rule ${decision.rule} in tier ${decision.tier ?? '?'}`}\n`,
+          );
+        },
+      ),
+    );
+
+  program
+    .command('simulate')
+    .description(
+      'replay the stored flows through a policy: hits per rule and the edges it would deny',
+    )
+    .argument('<policy>', 'policy file or folder')
+    .option('--since <time>', 'only flows seen at or after this time')
+    .option('--until <time>', 'only flows seen before this time')
+    .option('--output <format>', 'table, json or yaml', 'table')
+    .action(
+      action(
+        (path: string, opts: { since?: string; until?: string; output: string }, cmd: Command) => {
+          const output = parseOutput(opts.output);
+          const policy = requirePolicy(path);
+          const store = openWorkspaceStore(findWorkspace(workspaceOf(cmd)));
+          const result = (() => {
+            try {
+              return simulate(policy, store.listWorkloads(), store.listEdges(windowOf(opts)), {
+                at: Date.now(),
+              });
+            } finally {
+              store.close();
+            }
+          })();
+          if (printData(output, result)) return;
+          process.stdout.write(formatSimulation(result));
+        },
+      ),
+    );
+}
+
+function formatExplain(trace: ReturnType<typeof explain>): string {
+  return JSON.stringify(trace, null, 2) + '\n';
+}
+
+/** The table form of a simulation: hits per rule, then each denied edge with its rule. */
+export function formatSimulation(result: ReturnType<typeof simulate>): string {
+  const hits = formatTable(
+    ['RULE', 'TIER', 'VERDICT', 'EDGES', 'FLOWS'],
+    result.hits.map((h) => [
+      h.rule ?? 'default',
+      h.tier ?? '-',
+      h.verdict,
+      String(h.edges),
+      String(h.flows),
+    ]),
+  );
+  const denied =
+    result.denied.length === 0
+      ? 'No edge is denied.\n'
+      : 'Denied edges:\n' +
+        formatTable(
+          ['EDGE', 'FLOWS', 'DECIDED BY'],
+          result.denied.map((d) => [
+            `${d.client} → ${d.server} : ${d.service}`,
+            String(d.flows),
+            d.decision.rule ?? 'default',
+          ]),
+        );
+  const total = result.allowedFlows + result.deniedFlows;
+  return `${hits}\n${denied}${result.edges.length} edges, ${total} flows: ${result.allowedFlows} allowed, ${result.deniedFlows} denied\n`;
+}

@@ -1,0 +1,37 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+
+import { registerCompile } from './commands/compile.js';
+import { registerDemo } from './commands/demo.js';
+import { registerDiscover } from './commands/discover.js';
+import { registerLabel } from './commands/label.js';
+import { registerMap } from './commands/map.js';
+import { registerPolicy } from './commands/policy.js';
+import { registerRecommend } from './commands/recommend.js';
+
+/** Builds the `bulkhead` command with every verb registered. */
+export function createProgram(): Command {
+  const program = new Command('bulkhead')
+    .description('Bulkhead: stop lateral movement with label-based, default-deny policy as code')
+    .option(
+      '--workspace <dir>',
+      'workspace folder (default: nearest .bulkhead/ upwards, or $BULKHEAD_WORKSPACE)',
+    )
+    .showHelpAfterError()
+    .configureOutput({ writeErr: (text) => process.stderr.write(text) })
+    .exitOverride((error) => {
+      // Usage errors exit 2 (DESIGN.md); help and version exit 0.
+      process.exit(error.exitCode === 0 ? 0 : 2);
+    });
+
+  registerDiscover(program);
+  registerLabel(program);
+  registerMap(program);
+  registerRecommend(program);
+  registerPolicy(program);
+  registerCompile(program);
+  registerDemo(program);
+  return program;
+}
+
+await createProgram().parseAsync(process.argv);

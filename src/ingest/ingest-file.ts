@@ -1,0 +1,58 @@
+import { existsSync, statSync } from 'node:fs';
+
+import { InputError } from '../domain/index.js';
+import type { Address, Flow } from '../domain/index.js';
+import { aggregateEdges, listeningKey, orientFlows } from '../resolve/index.js';
+import type { Store } from '../store/index.js';
+import { chooseFormat } from './formats.js';
+import type { ReadReport } from './report.js';
+
+/** What one ingest stored, on top of what its reader reported. */
+export interface IngestSummary extends ReadReport {
+  /** Hourly edge aggregates written. */
+  readonly edges: number;
+  /** Workloads created for addresses seen in flows but in no inventory. */
+  readonly discovered: number;
+}
+
+/**
+ * Reads a flow file, orients every flow (client and server), aggregates per hour and
+ * edge, and stores the result; addresses not yet known become discovered workloads.
+ *
+ * @throws InputError when the file is missing or its format cannot be told.
+ */
+export async function ingestFile(
+  store: Store,
+  file: string,
+  formatName?: string,
+): Promise<IngestSummary> {
+  if (!existsSync(file) || !statSync(file).isFile()) {
+    throw new InputError(`Cannot read flows: no such file; check the path`, { file });
+  }
+  const format = await chooseFormat(file, formatName);
+
+  const flows: Flow[] = [];
+  const report = await format.read(file, (flow) => flows.push(flow));
+
+  const listening = new Set(
+    store.listListening().map((l) => listeningKey(l.address, l.protocol, l.port)),
+  );
+  const edges = aggregateEdges(orientFlows(flows, { listening }));
+  store.addEdges(edges);
+
+  const addresses = new Set<Address>();
+  for (const edge of edges) {
+    addresses.add(edge.client);
+    addresses.add(edge.server);
+  }
+  const discovered = store.ensureDiscovered(addresses);
+  store.recordIngest({
+    file,
+    format: report.format,
+    read: report.read,
+    flows: report.flows,
+    rejected: report.rejected,
+    skipped: report.skipped,
+  });
+  return { ...report, edges: edges.length, discovered };
+}
