@@ -39,4 +39,8 @@ export interface Flow {
   /** TCP flags seen in either direction, ORed, when the source reports them. */
   readonly tcpFlags?: number;
   readonly action?: FlowAction;
+  /** Where the flow was seen: an interface, node, sensor or exporter, when the source says. */
+  readonly observer?: string;
+  /** The rule or reason the network gave for its action (Azure rule name, drop reason). */
+  readonly actionReason?: string;
 }

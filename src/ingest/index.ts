@@ -4,4 +4,4 @@ export { readHead } from './head.js';
 export { ingestFile } from './ingest-file.js';
 export type { IngestSummary } from './ingest-file.js';
 export { KEPT_ISSUES, createReport, reject, skip } from './report.js';
-export type { FlowSink, ReadReport, RejectedRecord } from './report.js';
+export type { FlowSink, ReadReport, RejectedRecord, WorkloadSink } from './report.js';

@@ -1,4 +1,4 @@
-import type { Flow } from '../domain/index.js';
+import type { Flow, Workload } from '../domain/index.js';
 
 /** How many first rejects a report keeps word for word; the rest are only counted. */
 export const KEPT_ISSUES = 20;
@@ -28,6 +28,12 @@ export interface ReadReport {
 
 /** Receives each flow a reader produces, in input order. */
 export type FlowSink = (flow: Flow) => void;
+
+/**
+ * Receives the workloads a flow source names as it meets them (Hubble pods with their
+ * labels, cloud instances), so flows resolve to named, labelled workloads.
+ */
+export type WorkloadSink = (workload: Workload) => void;
 
 /** Creates an empty report for a file. */
 export function createReport(file: string, format: string): ReadReport {
