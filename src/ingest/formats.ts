@@ -1,7 +1,7 @@
 import { InputError } from '../domain/index.js';
 import { readHead } from './head.js';
 import { isPcap, readPcap } from './pcap/index.js';
-import type { FlowSink, ReadReport } from './report.js';
+import type { FlowSink, ReadReport, WorkloadSink } from './report.js';
 import { isVpcFlowLog, readVpcFlowLog } from './vpc/index.js';
 import { isZeekConnLog, readZeekConnLog } from './zeek/index.js';
 
@@ -10,7 +10,7 @@ export interface FlowFormat {
   readonly name: string;
   readonly description: string;
   sniff(head: Buffer): boolean;
-  read(file: string, sink: FlowSink): Promise<ReadReport>;
+  read(file: string, sink: FlowSink, workloads?: WorkloadSink): Promise<ReadReport>;
 }
 
 /** Every flow format, in the order auto-detection tries them. */

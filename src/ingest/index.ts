@@ -5,3 +5,5 @@ export { ingestFile } from './ingest-file.js';
 export type { IngestSummary } from './ingest-file.js';
 export { KEPT_ISSUES, createReport, reject, skip } from './report.js';
 export type { FlowSink, ReadReport, RejectedRecord, WorkloadSink } from './report.js';
+export { DEFAULT_BATCH, createEdgeWriter } from './edge-writer.js';
+export type { EdgeWriter } from './edge-writer.js';

@@ -1,9 +1,9 @@
 import { existsSync, statSync } from 'node:fs';
 
 import { InputError } from '../domain/index.js';
-import type { Address, Flow } from '../domain/index.js';
-import { aggregateEdges, listeningKey, orientFlows } from '../resolve/index.js';
+import type { Workload } from '../domain/index.js';
 import type { Store } from '../store/index.js';
+import { createEdgeWriter } from './edge-writer.js';
 import { chooseFormat } from './formats.js';
 import type { ReadReport } from './report.js';
 
@@ -31,21 +31,16 @@ export async function ingestFile(
   }
   const format = await chooseFormat(file, formatName);
 
-  const flows: Flow[] = [];
-  const report = await format.read(file, (flow) => flows.push(flow));
-
-  const listening = new Set(
-    store.listListening().map((l) => listeningKey(l.address, l.protocol, l.port)),
+  const writer = createEdgeWriter(store);
+  const named = new Map<string, Workload>();
+  const report = await format.read(
+    file,
+    (flow) => writer.add(flow),
+    (workload) => named.set(workload.name, workload),
   );
-  const edges = aggregateEdges(orientFlows(flows, { listening }));
-  store.addEdges(edges);
-
-  const addresses = new Set<Address>();
-  for (const edge of edges) {
-    addresses.add(edge.client);
-    addresses.add(edge.server);
-  }
-  const discovered = store.ensureDiscovered(addresses);
+  // Workloads the source names go in first, so the last batch resolves to them.
+  if (named.size > 0) store.importWorkloads([...named.values()], `${report.format}:${file}`);
+  writer.flush();
   store.recordIngest({
     file,
     format: report.format,
@@ -54,5 +49,5 @@ export async function ingestFile(
     rejected: report.rejected,
     skipped: report.skipped,
   });
-  return { ...report, edges: edges.length, discovered };
+  return { ...report, ...writer.totals };
 }
