@@ -1,0 +1,3 @@
+import { policyForTest } from '../policy-for-test.js';
+
+export const policy = policyForTest({ tiers: [] });
