@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import { parseAddress } from '../domain/index.js';
 import type { FlowQuestion, Workload } from '../domain/index.js';
-import { workloadEndpoint } from '../policy/index.js';
+import { evaluate, workloadEndpoint } from '../policy/index.js';
 import { buildEnforcementPlan } from './build-plan.js';
 import { modeOfWorkload } from './mode.js';
 import {
@@ -12,7 +12,7 @@ import {
   servicesForTest as svc,
 } from './testdata/policy-for-test.js';
 import { loadScenarioForTest, scenarioNamesForTest } from './testdata/scenario-for-test.js';
-import { decideAtPointForTest, evaluateOracleForTest } from './testdata/verdict-for-test.js';
+import { decideAtPointForTest } from './testdata/verdict-for-test.js';
 
 const AT = Date.UTC(2026, 0, 1);
 
@@ -47,7 +47,7 @@ const PROBES: readonly Pick<FlowQuestion, 'protocol' | 'port' | 'icmpCode'>[] = 
 
 describe('buildEnforcementPlan() consistency', () => {
   it.each(scenarioNamesForTest())(
-    'scenario %s: source egress, destination ingress and the policy agree on every flow',
+    'scenario %s: source egress, destination ingress and evaluate() agree on every flow',
     async (name) => {
       const { policy, workloads } = await loadScenarioForTest(name);
       const plan = buildEnforcementPlan(policy, workloads, { at: AT });
@@ -66,7 +66,7 @@ describe('buildEnforcementPlan() consistency', () => {
                   to: workloadEndpoint(dst, dstAddress),
                   ...probe,
                 };
-                const want = evaluateOracleForTest(policy, question, AT);
+                const want = evaluate(policy, question, { at: AT });
                 const egress = decideAtPointForTest(pointOf(src), 'egress', dstAddress, question);
                 const ingress = decideAtPointForTest(pointOf(dst), 'ingress', srcAddress, question);
                 const cell = `${src.name}→${dst.name} ${probe.protocol}/${probe.port}`;
@@ -83,7 +83,7 @@ describe('buildEnforcementPlan() consistency', () => {
   );
 
   it.each(scenarioNamesForTest())(
-    'scenario %s: a workload and the policy agree on flows with addresses outside the inventory',
+    'scenario %s: a workload and evaluate() agree on flows with addresses outside the inventory',
     async (name) => {
       const { policy, workloads } = await loadScenarioForTest(name);
       const plan = buildEnforcementPlan(policy, workloads, { at: AT });
@@ -106,11 +106,11 @@ describe('buildEnforcementPlan() consistency', () => {
               expect(
                 decideAtPointForTest(point, 'ingress', peer, inbound),
                 `${outside}→${self.name}`,
-              ).toEqual(evaluateOracleForTest(policy, inbound, AT));
+              ).toEqual(evaluate(policy, inbound, { at: AT }));
               expect(
                 decideAtPointForTest(point, 'egress', peer, outbound),
                 `${self.name}→${outside}`,
-              ).toEqual(evaluateOracleForTest(policy, outbound, AT));
+              ).toEqual(evaluate(policy, outbound, { at: AT }));
             }
           }
         }
