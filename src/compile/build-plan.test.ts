@@ -48,8 +48,8 @@ const PROBES: readonly Pick<FlowQuestion, 'protocol' | 'port' | 'icmpCode'>[] = 
 describe('buildEnforcementPlan() consistency', () => {
   it.each(scenarioNamesForTest())(
     'scenario %s: source egress, destination ingress and evaluate() agree on every flow',
-    async (name) => {
-      const { policy, workloads } = await loadScenarioForTest(name);
+    (name) => {
+      const { policy, workloads } = loadScenarioForTest(name);
       const plan = buildEnforcementPlan(policy, workloads, { at: AT });
       const pointOf = (w: Workload) => plan.points.find((point) => point.workload === w.name)!;
       let checked = 0;
@@ -84,8 +84,8 @@ describe('buildEnforcementPlan() consistency', () => {
 
   it.each(scenarioNamesForTest())(
     'scenario %s: a workload and evaluate() agree on flows with addresses outside the inventory',
-    async (name) => {
-      const { policy, workloads } = await loadScenarioForTest(name);
+    (name) => {
+      const { policy, workloads } = loadScenarioForTest(name);
       const plan = buildEnforcementPlan(policy, workloads, { at: AT });
       for (const point of plan.points) {
         const self = workloads.find((w) => w.name === point.workload)!;

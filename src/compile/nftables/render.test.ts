@@ -29,8 +29,8 @@ describe('renderNftables() golden files', () => {
     ]);
   });
 
-  it.each(scenarios)('renders scenario %s byte for byte', async (name) => {
-    const scenario = await loadScenarioForTest(name);
+  it.each(scenarios)('renders scenario %s byte for byte', (name) => {
+    const scenario = loadScenarioForTest(name);
     const plan = buildEnforcementPlan(scenario.policy, scenario.workloads, { at: AT });
     const wantDir = join(scenario.dir, 'want');
     if (UPDATE) mkdirSync(wantDir, { recursive: true });
@@ -48,8 +48,8 @@ describe('renderNftables() golden files', () => {
 });
 
 describe('renderNftables() output', () => {
-  it('is the same whatever order the workloads come in', async () => {
-    const scenario = await loadScenarioForTest('labels-tiers');
+  it('is the same whatever order the workloads come in', () => {
+    const scenario = loadScenarioForTest('labels-tiers');
     const forward = buildEnforcementPlan(scenario.policy, scenario.workloads, { at: AT });
     const reverse = buildEnforcementPlan(scenario.policy, [...scenario.workloads].reverse(), {
       at: AT,
@@ -63,8 +63,8 @@ describe('renderNftables() output', () => {
     expect(() => renderNftables({ points: [] }, 'ghost')).toThrow(CompileError);
   });
 
-  it('uses the NFLOG group it is given', async () => {
-    const scenario = await loadScenarioForTest('default-deny');
+  it('uses the NFLOG group it is given', () => {
+    const scenario = loadScenarioForTest('default-deny');
     const plan = buildEnforcementPlan(scenario.policy, scenario.workloads);
     expect(renderNftables(plan, 'lonely-1', { logGroup: 7 })).toContain('log group 7 prefix');
   });

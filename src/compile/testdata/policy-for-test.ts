@@ -1,5 +1,5 @@
-// Builds Policy values for golden scenarios until the policy loader (src/policy
-// loadPolicy) lands; then each scenario's policy.ts becomes a policy.yaml.
+// Builds small Policy values for unit tables, where a YAML file per row would
+// hide the one field each row is about. Golden scenarios use policy.yaml.
 import { parseCidr } from '../../domain/index.js';
 import type {
   Mode,

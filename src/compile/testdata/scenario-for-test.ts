@@ -1,4 +1,4 @@
-// Loads golden scenarios: <name>/policy.ts (a Policy until the loader lands),
+// Loads golden scenarios: <name>/policy.yaml (through the policy loader),
 // <name>/workloads.json and <name>/want/<workload>.nft.
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 
 import { parseAddress } from '../../domain/index.js';
 import type { Policy, Workload } from '../../domain/index.js';
+import { formatPath, loadPolicy } from '../../policy/index.js';
 
 export const TESTDATA_DIR = fileURLToPath(new URL('.', import.meta.url));
 
@@ -22,9 +23,14 @@ export function scenarioNamesForTest(): string[] {
     .sort();
 }
 
-export async function loadScenarioForTest(name: string): Promise<ScenarioForTest> {
+export function loadScenarioForTest(name: string): ScenarioForTest {
   const dir = join(TESTDATA_DIR, name);
-  const module = (await import(join(dir, 'policy.ts'))) as { policy: Policy };
+  const file = join(dir, 'policy.yaml');
+  const { policy, issues } = loadPolicy(readFileSync(file, 'utf8'), file);
+  if (policy === undefined || issues.length > 0) {
+    const lines = issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}`);
+    throw new Error(`Cannot load scenario ${name}:\n${lines.join('\n')}`);
+  }
   const rows = JSON.parse(readFileSync(join(dir, 'workloads.json'), 'utf8')) as {
     name: string;
     addresses: string[];
@@ -38,5 +44,5 @@ export async function loadScenarioForTest(name: string): Promise<ScenarioForTest
       discovered: false,
     }),
   );
-  return { name, dir, policy: module.policy, workloads };
+  return { name, dir, policy, workloads };
 }

@@ -1,3 +1,0 @@
-import { policyForTest } from '../policy-for-test.js';
-
-export const policy = policyForTest({ tiers: [] });
