@@ -17,3 +17,8 @@ export type { SelectorTextResult } from './selector-text.js';
 export { evaluate, ruleMatches } from './evaluate.js';
 export type { EvaluateOptions, RuleMismatch } from './evaluate.js';
 export { entryMatches, servicesMatch } from './service-match.js';
+export { explain } from './explain.js';
+export type { Explanation, RuleTrace, TierTrace } from './explain.js';
+export { modeOf } from './mode.js';
+export { KEPT_FAILURES, runPolicyTests } from './policy-tests.js';
+export type { PolicyTestFailure, PolicyTestResult } from './policy-tests.js';

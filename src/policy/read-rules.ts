@@ -58,7 +58,7 @@ export function readTiers(
     for (const at of items(source.tiers)) {
       const tier = readTier(ctx, at, ids);
       if (tier === undefined) continue;
-      warnTierSplit(ctx, tierAt, tier.name, at);
+      checkTierRepeat(ctx, tierAt, tier.name, at);
       addRules(tier.name, tier.rules);
     }
   }
@@ -67,7 +67,7 @@ export function readTiers(
   return { tiers: out, ruleIds: new Set(ids.keys()) };
 }
 
-function warnTierSplit(ctx: LoadContext, seen: Map<string, At>, name: string, at: At): void {
+function checkTierRepeat(ctx: LoadContext, seen: Map<string, At>, name: string, at: At): void {
   const first = seen.get(name);
   if (first === undefined) {
     seen.set(name, at);

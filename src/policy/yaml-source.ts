@@ -59,12 +59,21 @@ export function parseSource(text: string, file: string, reporter: Reporter): Sou
       severity,
       path: [],
       message: duplicate
-        ? `Cannot read key "${text.slice(problem.pos[0], problem.pos[1])}" in ${file}: the mapping already has this key; keep one entry per key`
+        ? `Cannot read key "${keyAt(text, problem.pos[0])}" in ${file}: the mapping already has this key; keep one entry per key`
         : `Cannot parse YAML in ${file}: ${firstLine(problem.message)}; fix the syntax at this line and column`,
       place: { file, line, column: col },
     });
   }
   return fatal ? undefined : src;
+}
+
+/** The key written at an offset, for a duplicate-key message. */
+function keyAt(text: string, offset: number): string {
+  const rest = text.slice(offset);
+  return (
+    (/^"([^"]*)"/.exec(rest) ?? /^'([^']*)'/.exec(rest) ?? /^([^:\n]*?)\s*:/.exec(rest))?.[1] ??
+    rest.slice(0, 20)
+  );
 }
 
 function firstLine(message: string): string {
