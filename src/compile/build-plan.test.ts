@@ -4,7 +4,6 @@ import { parseAddress } from '../domain/index.js';
 import type { FlowQuestion, Workload } from '../domain/index.js';
 import { evaluate, workloadEndpoint } from '../policy/index.js';
 import { buildEnforcementPlan } from './build-plan.js';
-import { modeOfWorkload } from './mode.js';
 import {
   policyForTest,
   ruleForTest as rule,
@@ -191,32 +190,5 @@ describe('buildEnforcementPlan()', () => {
     const plan = buildEnforcementPlan(policy, [dev, db, multi]);
     expect(plan.points.map((p) => p.workload)).toEqual(['a-1', 'db-1', 'dev-1']);
     expect(plan.points[0]!.addresses).toEqual(['198.18.0.10', '198.18.0.9']);
-  });
-});
-
-describe('modeOfWorkload()', () => {
-  const prod = workload('prod-1', '198.18.0.1', { env: 'prod' });
-  it.each([
-    { name: 'no scope → enforce', modes: [], want: 'enforce' },
-    {
-      name: 'one scope',
-      modes: [{ scope: sel('any'), mode: 'observe' as const }],
-      want: 'observe',
-    },
-    {
-      name: 'strictest wins',
-      modes: [
-        { scope: sel({ env: 'prod' }), mode: 'test' as const },
-        { scope: sel('any'), mode: 'observe' as const },
-      ],
-      want: 'test',
-    },
-    {
-      name: 'scopes that do not select it are ignored',
-      modes: [{ scope: sel({ env: 'dev' }), mode: 'observe' as const }],
-      want: 'enforce',
-    },
-  ])('$name', ({ modes, want }) => {
-    expect(modeOfWorkload(policyForTest({ tiers: [], modes }), prod)).toBe(want);
   });
 });

@@ -1,5 +1,5 @@
 import type { Policy, Rule, RuleAction, Selector, Workload } from '../domain/index.js';
-import { selectorPrefixes, selectsAny, selectsWorkload } from '../policy/index.js';
+import { modeOf, selectorPrefixes, selectsAny, selectsWorkload } from '../policy/index.js';
 import {
   FULL_INTERVAL_SET,
   addressesToIntervalSet,
@@ -8,7 +8,6 @@ import {
   unionIntervalSets,
 } from './interval.js';
 import type { AddressSet } from './interval.js';
-import { modeOfWorkload } from './mode.js';
 import type { Direction, EnforcementPlan, EnforcementPoint, PlanRule, PlanTier } from './plan.js';
 import { planServices } from './service.js';
 
@@ -69,7 +68,7 @@ export function buildEnforcementPlan(
       return {
         workload: workload.name,
         addresses: [...workload.addresses].sort(compareText),
-        mode: modeOfWorkload(policy, workload),
+        mode: modeOf(policy, workload),
         ingress: direction('ingress'),
         egress: direction('egress'),
       };

@@ -9,7 +9,6 @@ export {
   subtractIntervals,
 } from './interval.js';
 export type { AddressRange, AddressSet, Interval, IntervalSet } from './interval.js';
-export { modeOfWorkload } from './mode.js';
 export type { Direction, EnforcementPlan, EnforcementPoint, PlanRule, PlanTier } from './plan.js';
 export { ALL_PORTS, planServices } from './service.js';
 export type { PlanService } from './service.js';
