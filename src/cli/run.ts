@@ -16,12 +16,12 @@ export class ExitRequest extends Error {
  * anything else is a Bulkhead bug, printed with its stack, exit 3.
  */
 export function action<A extends unknown[]>(
-  fn: (...args: A) => Promise<number | void> | number | void,
-) {
+  fn: (...args: A) => unknown,
+): (...args: A) => Promise<void> {
   return async (...args: A): Promise<void> => {
     try {
       const code = await fn(...args);
-      process.exitCode = code ?? EXIT.ok;
+      process.exitCode = typeof code === 'number' ? code : EXIT.ok;
     } catch (error) {
       process.exitCode = report(error);
     }

@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
-import { InputError } from '../domain/index.js';
+import { InputError, parseCidr } from '../domain/index.js';
+import type { Cidr } from '../domain/index.js';
 import { openSqliteStore } from '../store/index.js';
 import type { Store } from '../store/index.js';
 
@@ -21,13 +22,54 @@ function isStateDir(dir: string): boolean {
   return existsSync(join(dir, DATABASE));
 }
 
-/** Creates a workspace in `dir` (the folder is created when missing); idempotent. */
-export function initWorkspace(dir: string): Workspace {
+/** The setting that holds the ranges a workspace declares internal. */
+const INTERNAL_SETTING = 'internal';
+
+/**
+ * Parses `--internal 141.81.0.0/24,2001:db8::/32`.
+ *
+ * @throws InputError naming the bad prefix.
+ */
+export function parseInternal(text: string): Cidr[] {
+  return text
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== '')
+    .map((part) => {
+      try {
+        return parseCidr(part);
+      } catch (error) {
+        throw new InputError(`Cannot read --internal: ${(error as Error).message}`, undefined, {
+          cause: error,
+        });
+      }
+    });
+}
+
+/**
+ * Creates a workspace in `dir` (the folder is created when missing); idempotent. `internal`
+ * declares public ranges the user's own estate uses, so they are not taken for the
+ * internet.
+ */
+export function initWorkspace(dir: string, internal?: readonly Cidr[]): Workspace {
   const root = resolve(dir);
   const stateDir = join(root, WORKSPACE_DIR);
   mkdirSync(stateDir, { recursive: true });
-  openSqliteStore(join(stateDir, DATABASE)).close();
+  const store = openSqliteStore(join(stateDir, DATABASE));
+  try {
+    if (internal !== undefined) store.setSetting(INTERNAL_SETTING, internal);
+  } finally {
+    store.close();
+  }
   return { root, stateDir };
+}
+
+/** The ranges the workspace declares internal beyond the private ones. */
+export function readInternal(store: Store): Cidr[] {
+  const value = store.getSetting(INTERNAL_SETTING);
+  return Array.isArray(value)
+    ? value.filter((v): v is string => typeof v === 'string').map(parseCidr)
+    : [];
 }
 
 /**
@@ -37,7 +79,7 @@ export function initWorkspace(dir: string): Workspace {
  * @throws InputError saying how to create one when none is found.
  */
 export function findWorkspace(option: string | undefined): Workspace {
-  const given = option ?? process.env['BULKHEAD_WORKSPACE'];
+  const given = option ?? process.env.BULKHEAD_WORKSPACE;
   if (given !== undefined && given !== '') {
     const dir = resolve(given);
     if (isStateDir(dir)) return { stateDir: dir, root: dirname(dir) };

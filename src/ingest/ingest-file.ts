@@ -35,8 +35,12 @@ export async function ingestFile(
   const named = new Map<string, Workload>();
   const report = await format.read(
     file,
-    (flow) => writer.add(flow),
-    (workload) => named.set(workload.name, workload),
+    (flow) => {
+      writer.add(flow);
+    },
+    (workload) => {
+      named.set(workload.name, workload);
+    },
   );
   // Workloads the source names go in first, so the last batch resolves to them.
   if (named.size > 0) store.importWorkloads([...named.values()], `${report.format}:${file}`);

@@ -1,5 +1,5 @@
 import { cidrContains, parseCidr } from '../domain/index.js';
-import type { Address } from '../domain/index.js';
+import type { Address, Cidr, Workload } from '../domain/index.js';
 
 /**
  * Address space that is not the internet: private, shared, loopback, link-local,
@@ -23,8 +23,19 @@ export const INTERNAL_RANGES = [
 
 /**
  * Whether an address is outside every internal range, i.e. on the internet as far as
- * Bulkhead can tell without an inventory of the user's public ranges.
+ * Bulkhead can tell: outside the private and special ranges and outside the ranges the
+ * workspace declares internal (`bulkhead init --internal`, for estates on public space).
  */
-export function isOutside(address: Address): boolean {
-  return !INTERNAL_RANGES.some((cidr) => cidrContains(cidr, address));
+export function isOutside(address: Address, internal: readonly Cidr[] = []): boolean {
+  if (INTERNAL_RANGES.some((cidr) => cidrContains(cidr, address))) return false;
+  return !internal.some((cidr) => cidrContains(cidr, address));
+}
+
+/**
+ * Whether a workload stands for the outside world rather than for something the user
+ * runs: only seen in flows, never labelled, and every address outside.
+ */
+export function isOutsideWorkload(workload: Workload, internal: readonly Cidr[] = []): boolean {
+  if (!workload.discovered || Object.keys(workload.labels).length > 0) return false;
+  return workload.addresses.length > 0 && workload.addresses.every((a) => isOutside(a, internal));
 }

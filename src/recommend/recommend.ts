@@ -1,13 +1,15 @@
 import { protocolName } from '../domain/index.js';
-import type { Address, Workload } from '../domain/index.js';
+import type { Address, Cidr, Workload } from '../domain/index.js';
 import type { MapEdge } from '../map/index.js';
 import { servicePortName } from '../resolve/index.js';
-import { INTERNAL_RANGES, isOutside } from './outside.js';
+import { INTERNAL_RANGES, isOutside, isOutsideWorkload } from './outside.js';
 
 /** Options of a recommendation. */
 export interface RecommendOptions {
   /** Label keys that form groups; empty means one rule side per workload. */
   readonly by: readonly string[];
+  /** Ranges the workspace declares internal beyond the private ones. */
+  readonly internal?: readonly Cidr[];
 }
 
 /** A side of a recommended rule as it is written in the policy file. */
@@ -65,7 +67,7 @@ export function recommend(
 ): Recommendation {
   const byName = new Map(workloads.map((w) => [w.name, w]));
   const sideOf = (node: string, role: 'client' | 'server'): Side =>
-    describeSide(node, byName.get(node), role, options.by);
+    describeSide(node, byName.get(node), role, options);
 
   // Pair the two sides, then merge rule targets that share a client and a service set.
   const pairs = new Map<string, { from: Side; to: Side; services: Map<string, MapEdge[]> }>();
@@ -102,7 +104,7 @@ export function recommend(
     .map((g) => toRule(g, ids))
     .sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true }));
   return {
-    document: { ...toDocument(rules, grouped), tests: proposeTests(rules, byName, options.by) },
+    document: { ...toDocument(rules, grouped), tests: proposeTests(rules, byName, options) },
     rules,
   };
 }
@@ -111,10 +113,14 @@ function describeSide(
   node: string,
   workload: Workload | undefined,
   role: 'client' | 'server',
-  by: readonly string[],
+  options: RecommendOptions,
 ): Side {
+  const { by } = options;
   const address = workload?.addresses[0] ?? (node as Address);
-  if ((!workload || workload.discovered) && address && isOutside(address)) {
+  const outside = workload
+    ? isOutsideWorkload(workload, options.internal)
+    : isOutside(address, options.internal);
+  if (outside) {
     if (role === 'client')
       return {
         key: 'net:internet',
@@ -238,14 +244,14 @@ function sortKeys<T>(record: Record<string, T>): Record<string, T> {
 function proposeTests(
   rules: readonly RecommendedRule[],
   byName: ReadonlyMap<string, Workload>,
-  by: readonly string[],
+  options: RecommendOptions,
 ): Record<string, string>[] {
   const isInside = (node: string): boolean => {
     const workload = byName.get(node);
-    return workload !== undefined && !(workload.discovered && workload.addresses.some(isOutside));
+    return workload !== undefined && !isOutsideWorkload(workload, options.internal);
   };
   const sideKey = (node: string): string =>
-    JSON.stringify(describeSide(node, byName.get(node), 'client', by).text);
+    JSON.stringify(describeSide(node, byName.get(node), 'client', options).text);
   const allows = (client: string, server: string, service: string): boolean =>
     rules.some(
       (r) =>

@@ -52,6 +52,9 @@ export interface Store {
   /** Ports listening per scans and per observed handshakes. */
   listListening(): ListeningPort[];
   recordIngest(record: IngestRecord): void;
+  /** A workspace setting as stored (parsed JSON), or undefined when unset. */
+  getSetting(key: string): unknown;
+  setSetting(key: string, value: unknown): void;
   listIngests(): IngestRecord[];
   close(): void;
 }

@@ -32,7 +32,8 @@ describe.skipIf(skip)(`bulkhead on mb2.pcap${skip ? ` (skipped: ${why})` : ''}`,
 
   beforeAll(() => {
     dir = tempDir('mb2');
-    expect(bulkhead(undefined, 'init', dir).code).toBe(0);
+    // The capture's LAN is public address space; a user declares it internal at init.
+    expect(bulkhead(undefined, 'init', dir, '--internal', '141.81.0.0/24').code).toBe(0);
     const ingest = bulkhead(dir, 'ingest', PCAP, '--output', 'json');
     expect(ingest.stderr).toBe('');
     expect(ingest.code).toBe(0);

@@ -6,12 +6,12 @@ import type { Command } from 'commander';
 
 import { buildEnforcementPlan, renderNftables } from '../../compile/index.js';
 import { InputError } from '../../domain/index.js';
-import type { Policy, Workload } from '../../domain/index.js';
-import { isOutside } from '../../recommend/index.js';
+import type { Cidr, Policy, Workload } from '../../domain/index.js';
+import { isOutsideWorkload } from '../../recommend/index.js';
 import { formatTable, parseOutput, printData } from '../output.js';
 import { requirePolicy } from '../policy-files.js';
 import { action } from '../run.js';
-import { findWorkspace, openWorkspaceStore } from '../workspace.js';
+import { findWorkspace, openWorkspaceStore, readInternal } from '../workspace.js';
 import { workspaceOf } from './discover.js';
 
 /** Targets `compile` renders today. */
@@ -34,22 +34,27 @@ function fileNameOf(workload: string, target: Target): string {
 }
 
 /** Workloads that are enforcement points: all but outside addresses seen only in flows. */
-export function enforcementWorkloads(workloads: readonly Workload[]): Workload[] {
-  return workloads.filter((w) => !(w.discovered && w.addresses.some(isOutside)));
+export function enforcementWorkloads(
+  workloads: readonly Workload[],
+  internal: readonly Cidr[],
+): Workload[] {
+  return workloads.filter((w) => !isOutsideWorkload(w, internal));
 }
 
 /**
  * Compiles a policy for every enforcement point and writes one ruleset per workload, plus
  * `manifest.json` with each file's SHA-256.
  */
-export function compileToDir(
-  policy: Policy,
-  workloads: readonly Workload[],
-  target: Target,
-  outDir: string,
-): { files: string[]; compiled: CompiledFile[] } {
+export function compileToDir(options: {
+  readonly policy: Policy;
+  readonly workloads: readonly Workload[];
+  readonly internal: readonly Cidr[];
+  readonly target: Target;
+  readonly outDir: string;
+}): { files: string[]; compiled: CompiledFile[] } {
+  const { policy, workloads, target, outDir } = options;
   const plan = buildEnforcementPlan(policy, workloads, { at: Date.now() });
-  const points = new Set(enforcementWorkloads(workloads).map((w) => w.name));
+  const points = new Set(enforcementWorkloads(workloads, options.internal).map((w) => w.name));
   mkdirSync(outDir, { recursive: true });
 
   const compiled: CompiledFile[] = [];
@@ -95,14 +100,20 @@ export function registerCompile(program: Command): void {
           }
           const policy = requirePolicy(path);
           const store = openWorkspaceStore(findWorkspace(workspaceOf(cmd)));
-          const workloads = (() => {
+          const { workloads, internal } = (() => {
             try {
-              return store.listWorkloads();
+              return { workloads: store.listWorkloads(), internal: readInternal(store) };
             } finally {
               store.close();
             }
           })();
-          const result = compileToDir(policy, workloads, opts.target as Target, opts.out);
+          const result = compileToDir({
+            policy,
+            workloads,
+            internal,
+            target: opts.target as Target,
+            outDir: opts.out,
+          });
           if (printData(output, result.compiled)) return;
           process.stdout.write(
             formatTable(

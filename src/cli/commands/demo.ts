@@ -7,12 +7,13 @@ import { stringify } from 'yaml';
 
 import { simulate } from '../../analyze/index.js';
 import { applyLabelRules, parseLabelRules } from '../../classify/index.js';
+import { parseCidr } from '../../domain/index.js';
 import { ingestFile } from '../../ingest/index.js';
 import { buildMap } from '../../map/index.js';
 import { runPolicyTests } from '../../policy/index.js';
 import { requirePolicy } from '../policy-files.js';
 import { action } from '../run.js';
-import { initWorkspace, openWorkspaceStore } from '../workspace.js';
+import { initWorkspace, openWorkspaceStore, readInternal } from '../workspace.js';
 import { compileToDir } from './compile.js';
 import { formatIngestSummary } from './discover.js';
 import { readText } from './label.js';
@@ -35,7 +36,8 @@ export function registerDemo(program: Command): void {
     .action(
       action(async (opts: { dir: string }) => {
         const dir = resolve(opts.dir);
-        const workspace = initWorkspace(dir);
+        // The capture's LAN, 141.81.0.0/24, is public address space: declare it internal.
+        const workspace = initWorkspace(dir, [parseCidr('141.81.0.0/24')]);
         const store = openWorkspaceStore(workspace);
         try {
           say(`== 1. Discover: ingest ${join(SAMPLE_DIR, 'mb2.pcap')} (a SCADA LAN, CC-BY-4.0)`);
@@ -71,7 +73,10 @@ export function registerDemo(program: Command): void {
             JSON.stringify(buildMap(labelled, store.listEdges()), null, 2) + '\n',
           );
           say(`\n== 3. Map (by role; "role=?" is unlabelled): ${map.edges.length} edges`);
-          for (const e of map.edges.slice(0, 12))
+          const busiest = [...map.edges].sort(
+            (a, b) => b.flows - a.flows || a.client.localeCompare(b.client),
+          );
+          for (const e of busiest.slice(0, 12))
             say(
               `  ${e.client} → ${e.server} : ${e.service}  (${e.flows} flows, direction from ${e.evidence})`,
             );
@@ -100,7 +105,13 @@ export function registerDemo(program: Command): void {
           say('== 6. Compile nftables rulesets, one per workload');
           const outDir = join(dir, 'rulesets');
           mkdirSync(outDir, { recursive: true });
-          const compiled = compileToDir(policy, labelled, 'nftables', outDir);
+          const compiled = compileToDir({
+            policy,
+            workloads: labelled,
+            internal: readInternal(store),
+            target: 'nftables',
+            outDir,
+          });
           say(`${compiled.files.length} rulesets written to ${outDir}`);
 
           say('\nWhere everything is:');

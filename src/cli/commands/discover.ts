@@ -7,7 +7,7 @@ import { isNmapXml, readInventoryCsv, readNmapXml } from '../../ingest/inventory
 import { readHead } from '../../ingest/index.js';
 import { formatTable, parseOutput, printData } from '../output.js';
 import { action } from '../run.js';
-import { findWorkspace, initWorkspace, openWorkspaceStore } from '../workspace.js';
+import { findWorkspace, initWorkspace, openWorkspaceStore, parseInternal } from '../workspace.js';
 
 interface WorkspaceOptions {
   workspace?: string;
@@ -41,10 +41,16 @@ export function registerDiscover(program: Command): void {
     .command('init')
     .description('create a workspace (a .bulkhead/ folder holding one SQLite file)')
     .argument('[dir]', 'project folder', '.')
+    .option(
+      '--internal <cidrs>',
+      'public ranges your own estate uses (comma-separated); private ranges always are',
+    )
     .action(
-      action((dir: string) => {
-        const ws = initWorkspace(dir);
+      action((dir: string, opts: { internal?: string }) => {
+        const internal = opts.internal === undefined ? undefined : parseInternal(opts.internal);
+        const ws = initWorkspace(dir, internal);
         process.stdout.write(`Workspace ready: ${ws.stateDir}\n`);
+        if (internal) process.stdout.write(`Internal ranges: ${internal.join(', ')}\n`);
       }),
     );
 
@@ -162,5 +168,5 @@ export function registerDiscover(program: Command): void {
 export function workspaceOf(cmd: Command): string | undefined {
   let root: Command = cmd;
   while (root.parent) root = root.parent;
-  return (root.opts() as WorkspaceOptions).workspace;
+  return root.opts<WorkspaceOptions>().workspace;
 }

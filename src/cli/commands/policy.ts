@@ -98,7 +98,8 @@ export function parseServiceOption(
 }
 
 function describeEndpoint(e: Endpoint): string {
-  if (e.name !== undefined) return e.address ? `${e.name} (${e.address})` : e.name;
+  if (e.name !== undefined)
+    return e.address && e.address !== e.name ? `${e.name} (${e.address})` : e.name;
   if (e.address !== undefined) return e.address;
   return Object.entries(e.labels ?? {})
     .map(([k, v]) => `${k}=${v}`)

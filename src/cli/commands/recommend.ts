@@ -9,7 +9,7 @@ import type { Recommendation } from '../../recommend/index.js';
 import type { Store } from '../../store/index.js';
 import { parseOutput } from '../output.js';
 import { action, parseList } from '../run.js';
-import { findWorkspace, openWorkspaceStore } from '../workspace.js';
+import { findWorkspace, openWorkspaceStore, readInternal } from '../workspace.js';
 import { workspaceOf } from './discover.js';
 import { windowOf } from './map.js';
 
@@ -27,7 +27,10 @@ export function recommendFromStore(
 ): Recommendation {
   const workloads = store.listWorkloads();
   const map = buildMap(workloads, store.listEdges(window));
-  return recommend(workloads, map.edges, { by: by ?? defaultGroupKeys(store) });
+  return recommend(workloads, map.edges, {
+    by: by ?? defaultGroupKeys(store),
+    internal: readInternal(store),
+  });
 }
 
 /** The header the recommended policy file starts with. */

@@ -59,4 +59,11 @@ export const MIGRATIONS: readonly string[] = [
     skipped TEXT NOT NULL
   );
   `,
+  `
+  -- Workspace settings as JSON values (the internal address space, for one).
+  CREATE TABLE settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  );
+  `,
 ];

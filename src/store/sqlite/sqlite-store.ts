@@ -337,6 +337,20 @@ class SqliteStore implements Store {
     return rows.map((r) => ({ ...r, skipped: JSON.parse(r.skipped) as Record<string, number> }));
   }
 
+  getSetting(key: string): unknown {
+    const value = this.#db.prepare('SELECT value FROM settings WHERE key = ?').pluck().get(key) as
+      string | undefined;
+    return value === undefined ? undefined : (JSON.parse(value) as unknown);
+  }
+
+  setSetting(key: string, value: unknown): void {
+    this.#db
+      .prepare(
+        'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT DO UPDATE SET value = excluded.value',
+      )
+      .run(key, JSON.stringify(value));
+  }
+
   close(): void {
     this.#db.close();
   }
