@@ -22,6 +22,8 @@ export interface ReadReport {
   /** Records deliberately not turned into flows, counted by reason (e.g. `NODATA`). */
   readonly skipped: Record<string, number>;
   rejected: number;
+  /** Records stored with a caveat, counted by caveat (e.g. a masked timestamp). */
+  readonly notes: Record<string, number>;
   /** The first KEPT_ISSUES rejects. */
   readonly issues: RejectedRecord[];
 }
@@ -37,12 +39,17 @@ export type WorkloadSink = (workload: Workload) => void;
 
 /** Creates an empty report for a file. */
 export function createReport(file: string, format: string): ReadReport {
-  return { file, format, read: 0, flows: 0, skipped: {}, rejected: 0, issues: [] };
+  return { file, format, read: 0, flows: 0, skipped: {}, rejected: 0, notes: {}, issues: [] };
 }
 
 /** Counts a skipped record under its reason. */
 export function skip(report: ReadReport, reason: string): void {
   report.skipped[reason] = (report.skipped[reason] ?? 0) + 1;
+}
+
+/** Counts a record stored with a caveat under that caveat. */
+export function note(report: ReadReport, caveat: string): void {
+  report.notes[caveat] = (report.notes[caveat] ?? 0) + 1;
 }
 
 /** Counts a rejected record and keeps its message while fewer than KEPT_ISSUES are kept. */

@@ -27,6 +27,7 @@ export function formatIngestSummary(summary: IngestSummary): string {
       `skipped ${Object.values(summary.skipped).reduce((a, b) => a + b, 0)}${skipped ? ` (${skipped})` : ''}, rejected ${summary.rejected}` +
       (summary.discovered > 0 ? `; ${summary.discovered} new workloads discovered` : ''),
   ];
+  for (const [caveat, n] of Object.entries(summary.notes)) lines.push(`  note: ${n} × ${caveat}`);
   for (const issue of summary.issues.slice(0, 5)) lines.push(`  ${formatIssue(issue)}`);
   if (summary.rejected > 5)
     lines.push(

@@ -74,9 +74,9 @@ describe('readZeekConnLog() on malformed rows', () => {
       message: /column orig_pkts holds "-5"/,
     },
     {
-      name: 'a masked ts',
-      line: row({ ts: 'XXXXXXXXXX.XXXXXX' }),
-      message: /column ts holds "XXXXXXXXXX.XXXXXX"; expected seconds/,
+      name: 'a ts that is not seconds',
+      line: row({ ts: '2024-01-01T00:00:00Z' }),
+      message: /column ts holds "2024-01-01T00:00:00Z"; expected seconds/,
     },
     {
       name: 'an unknown proto',
@@ -101,6 +101,18 @@ describe('readZeekConnLog() on malformed rows', () => {
     expect(report.issues[0]?.message).toMatch(/^Cannot read row at line 9: /);
     expect(report.issues[0]?.message).toMatch(message);
     expect(flows).toHaveLength(2);
+  });
+
+  it('keeps a row whose ts test tooling masked, at time 0, and notes it', async () => {
+    const { flows, report } = await readForTest([
+      ...HEADER,
+      row({ ts: 'XXXXXXXXXX.XXXXXX' }),
+      '#close\t2024-01-01-00-00-00',
+    ]);
+    expect(report.rejected).toBe(0);
+    expect(flows).toHaveLength(1);
+    expect(flows[0]?.start).toBe(0);
+    expect(report.notes).toEqual({ 'masked timestamp, stored at time 0': 1 });
   });
 
   it('rejects rows before any #fields header', async () => {

@@ -4,9 +4,15 @@ import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { InputError } from '../../domain/index.js';
-import { createReport, reject, skip, type FlowSink, type ReadReport } from '../report.js';
+import { createReport, note, reject, skip, type FlowSink, type ReadReport } from '../report.js';
 import { applyZeekDirective, createZeekHeader, type ZeekHeader } from './header.js';
-import { createZeekColumns, parseZeekConnRow, REQUIRED_COLUMNS, type ZeekColumns } from './row.js';
+import {
+  createZeekColumns,
+  isMaskedTime,
+  parseZeekConnRow,
+  REQUIRED_COLUMNS,
+  type ZeekColumns,
+} from './row.js';
 
 /** Where the reader stands: no usable `#fields` yet, or the columns of the current one. */
 type State = { readonly kind: 'no-fields' } | { readonly kind: 'bad-fields' } | ZeekColumnsState;
@@ -124,6 +130,8 @@ function readRow(
       return;
     }
     report.flows += 1;
+    const ts = cells[state.columns.index.get('ts') ?? -1];
+    if (ts !== undefined && isMaskedTime(ts)) note(report, 'masked timestamp, stored at time 0');
     sink(result);
   } catch (error) {
     if (!(error instanceof RangeError)) throw error;
