@@ -133,3 +133,37 @@ export function simulate(
     denied: results.filter((r) => r.decision.verdict === 'deny'),
   };
 }
+
+/** An edge whose decision differs between two revisions. */
+export interface SimulationChange {
+  readonly edge: SimulatedEdge;
+  readonly before: Decision;
+  readonly after: Decision;
+  readonly change: 'newly denied' | 'newly allowed' | 'other rule';
+}
+
+/**
+ * Compares the replay of the same flows under two revisions: every edge whose verdict or
+ * deciding rule changes, newly denied first.
+ */
+export function compareSimulations(before: Simulation, after: Simulation): SimulationChange[] {
+  const key = (e: SimulatedEdge): string => `${e.clientAddress}|${e.serverAddress}|${e.service}`;
+  const old = new Map(before.edges.map((e) => [key(e), e]));
+  const changes: SimulationChange[] = [];
+  for (const edge of after.edges) {
+    const was = old.get(key(edge));
+    if (!was) continue;
+    const a = was.decision;
+    const b = edge.decision;
+    if (a.verdict === b.verdict && a.rule === b.rule) continue;
+    const change =
+      a.verdict === b.verdict
+        ? 'other rule'
+        : b.verdict === 'deny'
+          ? 'newly denied'
+          : 'newly allowed';
+    changes.push({ edge, before: a, after: b, change });
+  }
+  const order = { 'newly denied': 0, 'newly allowed': 1, 'other rule': 2 };
+  return changes.sort((x, y) => order[x.change] - order[y.change]);
+}

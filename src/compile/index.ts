@@ -3,6 +3,7 @@ export type { BuildPlanOptions } from './build-plan.js';
 export { CompileError } from './errors.js';
 export {
   addressSetContains,
+  bigIntToAddress,
   formatAddressRange,
   mergeIntervals,
   prefixesToIntervalSet,
