@@ -4,6 +4,12 @@ import { isPcap, readPcap } from './pcap/index.js';
 import type { FlowSink, ReadReport, WorkloadSink } from './report.js';
 import { isVpcFlowLog, readVpcFlowLog } from './vpc/index.js';
 import { isZeekConnLog, readZeekConnLog } from './zeek/index.js';
+import { isAzureFlowLog, readAzureFlowLog } from './azure/index.js';
+import { isGcpFlowLog, readGcpFlowLog } from './gcp/index.js';
+import { isHubbleFlows, readHubbleFlows } from './hubble/index.js';
+import { isSuricataEve, readSuricataEve } from './suricata/index.js';
+import { isConntrack, readConntrack } from './conntrack/index.js';
+import { DEFAULT_CSV_FLOW_MAPPING, isCsvFlows, readCsvFlows } from './csv-flows/index.js';
 
 /** A flow format Bulkhead reads: how to recognise it and how to read it. */
 export interface FlowFormat {
@@ -27,6 +33,43 @@ export const FLOW_FORMATS: readonly FlowFormat[] = [
     description: 'AWS VPC flow logs (v2 default or header-defined layout)',
     sniff: isVpcFlowLog,
     read: readVpcFlowLog,
+  },
+  {
+    name: 'azure',
+    description: 'Azure NSG flow logs (v1, v2) and VNet flow logs (v4)',
+    sniff: isAzureFlowLog,
+    read: readAzureFlowLog,
+  },
+  {
+    name: 'gcp',
+    description: 'GCP VPC flow logs exported from Cloud Logging',
+    sniff: isGcpFlowLog,
+    read: readGcpFlowLog,
+  },
+  {
+    name: 'hubble',
+    description: 'Cilium Hubble flows (hubble observe -o json)',
+    sniff: isHubbleFlows,
+    read: readHubbleFlows,
+  },
+  {
+    name: 'suricata',
+    description: 'Suricata EVE flow and netflow events (AWS Network Firewall too)',
+    sniff: isSuricataEve,
+    read: readSuricataEve,
+  },
+  {
+    name: 'conntrack',
+    description: 'conntrack -L tables (-o extended or -o xml)',
+    sniff: isConntrack,
+    read: readConntrack,
+  },
+  // CSV goes last: its sniffer is the weakest.
+  {
+    name: 'csv-flows',
+    description: 'CSV flows with src,dst,… columns (--map for other names)',
+    sniff: isCsvFlows,
+    read: (f, s) => readCsvFlows(f, s, DEFAULT_CSV_FLOW_MAPPING),
   },
 ];
 
