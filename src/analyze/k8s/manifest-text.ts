@@ -42,42 +42,65 @@ function attempt(file: string, text: string): Attempt {
   return { documents };
 }
 
-/**
- * YAML allows tabs as separation inside flow collections (`[ ... ]`, `{ ... }`), and
- * Kubernetes' reader (go-yaml) accepts a tab that starts such a line; the `yaml` package
- * takes it for block indentation and rejects it. Lines that start inside an open flow
- * collection get their leading tabs replaced by spaces, which changes no value.
- */
-function untabFlowLines(text: string): { text: string; lines: number[] } {
-  const lines = text.split('\n');
-  const changed: number[] = [];
+interface LineStart {
+  /** Open flow collections (`[`, `{`) when the line starts. */
+  readonly depth: number;
+  /** Indentation of the line that opened a quoted scalar still open, or -1. */
+  readonly quoteIndent: number;
+}
+
+const SCALAR_START = /[\s:[{,-]/;
+
+/** Scans the text once and records, for each line, what is open where it starts. */
+function scanLineStarts(lines: readonly string[]): LineStart[] {
+  const out: LineStart[] = [];
   let depth = 0;
+  let quote = '';
+  let quoteIndent = -1;
+  for (const line of lines) {
+    out.push({ depth, quoteIndent: quote ? quoteIndent : -1 });
+    for (let i = 0; i < line.length; i++) {
+      const c = line[i]!;
+      if (quote) {
+        if (quote === '"' && c === '\\') i++;
+        else if (c === quote) quote = '';
+        continue;
+      }
+      const before = i === 0 ? ' ' : line[i - 1]!;
+      if ((c === '"' || c === "'") && SCALAR_START.test(before)) {
+        quote = c;
+        quoteIndent = line.length - line.trimStart().length;
+      } else if (c === '#' && /\s/.test(before)) break;
+      else if (c === '[' || c === '{') depth++;
+      else if ((c === ']' || c === '}') && depth > 0) depth--;
+    }
+  }
+  return out;
+}
+
+/**
+ * Kubernetes reads manifests with go-yaml, which accepts two things the `yaml` package
+ * rejects: a TAB that starts a line inside a flow collection (YAML allows tabs as
+ * separation there) and continuation lines of a multi-line quoted scalar indented no
+ * deeper than its key. Both are rewritten without changing any value: the tabs become
+ * spaces, and the continuation lines are indented further (folding trims that space).
+ */
+function relaxIndentation(text: string): { text: string; lines: number[] } {
+  const lines = text.split('\n');
+  const starts = scanLineStarts(lines);
+  const changed: number[] = [];
   for (let n = 0; n < lines.length; n++) {
     const line = lines[n]!;
-    if (depth > 0 && line.startsWith('\t')) {
+    const start = starts[n]!;
+    if (start.quoteIndent >= 0) {
+      lines[n] = ' '.repeat(start.quoteIndent + 1) + line.replace(/^[\t ]+/, '');
+      if (lines[n] !== line) changed.push(n + 1);
+    } else if (start.depth > 0 && line.startsWith('\t')) {
       lines[n] = line.replace(/^[\t ]+/, (ws) => ws.replaceAll('\t', ' '));
       changed.push(n + 1);
     }
-    depth = flowDepthAfter(line, depth);
   }
   return { text: lines.join('\n'), lines: changed };
-}
-
-function flowDepthAfter(line: string, start: number): number {
-  let depth = start;
-  let quote = '';
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i]!;
-    if (quote) {
-      if (c === quote) quote = '';
-      continue;
-    }
-    if (c === '"' || c === "'") quote = c;
-    else if (c === '#' && (i === 0 || /\s/.test(line[i - 1]!))) break;
-    else if (c === '[' || c === '{') depth++;
-    else if ((c === ']' || c === '}') && depth > 0) depth--;
-  }
-  return depth;
 }
 
 /**
@@ -92,12 +115,13 @@ export function parseManifestText(file: string, raw: string): ManifestText {
   const first = attempt(file, text);
   if (!first.error) return { documents: first.documents, warnings: [] };
 
-  const fixed = untabFlowLines(text);
+  const fixed = relaxIndentation(text);
   if (fixed.lines.length > 0) {
     const second = attempt(file, fixed.text);
     if (!second.error) {
       const warnings = fixed.lines.map(
-        (line) => `${file}:${line}: a TAB starts a line inside a flow collection; read as a space`,
+        (line) =>
+          `${file}:${line}: indentation that only Kubernetes' YAML reader accepts (a leading TAB in a flow collection, or a shallow quoted-scalar line) was read as it reads it`,
       );
       return { documents: second.documents, warnings };
     }

@@ -25,6 +25,7 @@ import {
   optObject,
   optString,
 } from './narrow.js';
+import { readMultusNetworks } from './read-networks.js';
 import { checkPort, readProtocol } from './read-selector.js';
 
 /** Controllers whose `spec.template` is a pod template. */
@@ -36,13 +37,17 @@ export const TEMPLATE_KINDS = new Set([
   'DaemonSet',
   'Job',
   'VirtualMachine',
+  'VirtualMachineInstance',
 ]);
+
+const VM_KINDS = new Set(['VirtualMachine', 'VirtualMachineInstance']);
 
 export function metadataOf(obj: Json, where: Where): { name: string; namespace: string } {
   const meta = object(obj.metadata, at(where, 'metadata'));
   const name = optString(meta.name, at(where, 'metadata.name'));
   if (name === undefined || name === '') fail(at(where, 'metadata.name'), 'the object has no name');
-  const namespace = optString(meta.namespace, at(where, 'metadata.namespace')) || 'default';
+  const given = optString(meta.namespace, at(where, 'metadata.namespace'));
+  const namespace = given === undefined || given === '' ? 'default' : given;
   return { name, namespace };
 }
 
@@ -120,20 +125,24 @@ export function readWorkload(obj: Json, kind: string, place: Place): Workload {
       labels: labels(meta.labels, at(where, 'metadata.labels')),
       annotations: labels(meta.annotations, at(where, 'metadata.annotations')),
       ports: readContainerPorts(spec, at(where, 'spec')),
+      multusNetworks: [],
       place,
     };
   }
 
-  const { template, where: tw } = podTemplateOf(obj, kind, where);
+  const { template, where: tw } =
+    kind === 'VirtualMachineInstance' ? { template: obj, where } : podTemplateOf(obj, kind, where);
   const tmeta = object(template.metadata, at(tw, 'metadata'));
   const tspec = object(template.spec, at(tw, 'spec'));
+  const owner = kind === 'VirtualMachineInstance' ? ownerOf(meta, where) : undefined;
   return {
     namespace,
-    name,
-    kind,
+    name: owner?.name ?? name,
+    kind: owner?.kind ?? kind,
     labels: labels(tmeta.labels, at(tw, 'metadata.labels')),
     annotations: labels(tmeta.annotations, at(tw, 'metadata.annotations')),
-    ports: kind === 'VirtualMachine' ? [] : readContainerPorts(tspec, at(tw, 'spec')),
+    ports: VM_KINDS.has(kind) ? [] : readContainerPorts(tspec, at(tw, 'spec')),
+    multusNetworks: VM_KINDS.has(kind) ? readMultusNetworks(tspec, at(tw, 'spec')) : [],
     place,
   };
 }
