@@ -20,11 +20,26 @@ export interface Connection {
   readonly conns: ConnSet;
 }
 
-function workloadPeer(layers: PolicyLayers, workload: Workload): Peer {
+/**
+ * The part of a cluster one network carries: its workloads and the policies that hold
+ * on it. Connections never cross from one network to another.
+ */
+export interface NetworkView {
+  readonly workloads: readonly Workload[];
+  /** Whether external addresses and the ingress controller reach this network. */
+  readonly external: boolean;
+  /** Replaces the cluster's policies (secondary networks obey MultiNetworkPolicies only). */
+  readonly policies?: Pick<Cluster, 'networkPolicies' | 'adminPolicies'>;
+  /** Whether workloads sit on their namespace's primary UDN (named `ns[udn]/…`). */
+  readonly udnNames?: boolean;
+}
+
+function workloadPeer(layers: PolicyLayers, workload: Workload, udn = false): Peer {
   return {
     kind: 'workload',
     workload,
     namespaceLabels: layers.namespaceLabels(workload.namespace),
+    ...(udn ? { udn } : {}),
   };
 }
 
@@ -32,6 +47,7 @@ function workloadPeer(layers: PolicyLayers, workload: Workload): Peer {
 function referencedAddresses(cluster: Cluster): { ingress: IpSet[]; egress: IpSet[] } {
   const ingress: IpSet[] = [ALL_IPV4];
   const egress: IpSet[] = [ALL_IPV4];
+  if (cluster.workloads.length === 0) return { ingress: [], egress: [] };
   for (const policy of cluster.networkPolicies) {
     for (const rule of policy.ingress) {
       for (const p of rule.peers ?? []) if (p.kind === 'ipBlock') ingress.push(p.addresses);
@@ -56,11 +72,21 @@ function external(range: IpRange): Peer {
   return { kind: 'external', range };
 }
 
-/** Every allowed connection of a cluster, sorted by source then destination name. */
-export function computeConnections(cluster: Cluster): Connection[] {
+/** Every allowed connection of a network of a cluster (by default: all of it). */
+export function computeConnections(
+  whole: Cluster,
+  view: NetworkView = { workloads: whole.workloads, external: true },
+): Connection[] {
+  const { baselinePolicy, ...rest } = whole;
+  const cluster: Cluster = {
+    ...rest,
+    ...view.policies,
+    ...(baselinePolicy && !view.policies ? { baselinePolicy } : {}),
+    workloads: view.workloads,
+  };
   const layers = layersOf(cluster);
-  const peers = cluster.workloads.map((w) => workloadPeer(layers, w));
-  const addresses = referencedAddresses(cluster);
+  const peers = cluster.workloads.map((w) => workloadPeer(layers, w, view.udnNames));
+  const addresses = view.external ? referencedAddresses(cluster) : { ingress: [], egress: [] };
   const out: Connection[] = [];
   const add = (src: Peer, dst: Peer, conns: ConnSet): void => {
     if (!isEmptyConns(conns)) out.push({ src: peerName(src), dst: peerName(dst), conns });
@@ -96,8 +122,9 @@ export function computeConnections(cluster: Cluster): Connection[] {
   }
 
   const controller: Peer = { kind: 'ingress-controller' };
-  for (const [workload, exposed] of ingressExposure(cluster)) {
-    const dst = workloadPeer(layers, workload);
+  const exposure = view.external ? ingressExposure(cluster) : new Map<Workload, ConnSet>();
+  for (const [workload, exposed] of exposure) {
+    const dst = workloadPeer(layers, workload, view.udnNames);
     add(
       controller,
       dst,

@@ -3,11 +3,11 @@
  * a cluster's NetworkPolicies, AdminNetworkPolicies and BaselineAdminNetworkPolicy.
  */
 import type { Connection } from './connlist.js';
-import { computeConnections, formatConnections } from './connlist.js';
 import type { ManifestDocument } from './manifest-text.js';
 import type { Cluster } from './model.js';
 import { readCluster } from './read-cluster.js';
 import { readManifests } from './read-manifests.js';
+import { buildReport } from './report.js';
 
 export type { Connection } from './connlist.js';
 export type { ConnSet } from './conn-set.js';
@@ -33,8 +33,8 @@ export interface ConnlistResult {
  */
 export function analyzeManifests(documents: readonly ManifestDocument[]): ConnlistResult {
   const { cluster, warnings } = readCluster(documents);
-  const connections = computeConnections(cluster);
-  return { lines: formatConnections(connections), connections, warnings: [...warnings], cluster };
+  const { lines, connections } = buildReport(cluster);
+  return { lines, connections, warnings: [...warnings], cluster };
 }
 
 /**

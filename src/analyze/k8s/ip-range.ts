@@ -89,6 +89,7 @@ export function containsRange(set: IpSet, range: IpRange): boolean {
  * wholly inside or wholly outside each set, so one answer holds for all its addresses.
  */
 export function disjointRanges(sets: readonly IpSet[]): IpRange[] {
+  if (sets.length === 0) return [];
   const starts = new Set<number>([0]);
   for (const set of sets) {
     for (const r of set) {

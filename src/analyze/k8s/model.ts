@@ -32,6 +32,8 @@ export interface Workload {
   readonly ports: readonly ContainerPort[];
   /** Pod annotations (secondary network attachments are named there). */
   readonly annotations: Labels;
+  /** Secondary networks a VirtualMachine names in its template (`multus.networkName`). */
+  readonly multusNetworks: readonly string[];
   readonly place: Place;
 }
 
@@ -153,4 +155,12 @@ export interface Cluster {
   readonly baselinePolicy?: AdminPolicy;
   readonly ingressBackends: readonly IngressBackend[];
   readonly networks: readonly PodNetwork[];
+  /** MultiNetworkPolicies, each with the secondary networks it is for (`ns/name`). */
+  readonly multiNetworkPolicies: readonly MultiNetworkPolicy[];
+}
+
+/** A NetworkPolicy for secondary networks, from a MultiNetworkPolicy. */
+export interface MultiNetworkPolicy {
+  readonly policy: NetworkPolicy;
+  readonly policyFor: readonly string[];
 }

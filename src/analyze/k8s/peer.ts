@@ -4,7 +4,13 @@ import { formatIpRange } from './ip-range.js';
 import type { Labels, Workload } from './model.js';
 
 export type Peer =
-  | { readonly kind: 'workload'; readonly workload: Workload; readonly namespaceLabels: Labels }
+  | {
+      readonly kind: 'workload';
+      readonly workload: Workload;
+      readonly namespaceLabels: Labels;
+      /** Whether it sits on its namespace's primary UDN, which connlist marks `ns[udn]/…`. */
+      readonly udn?: boolean;
+    }
   | { readonly kind: 'external'; readonly range: IpRange }
   | { readonly kind: 'ingress-controller' };
 
@@ -18,7 +24,7 @@ export const INGRESS_CONTROLLER_NAMESPACE = 'ingress-controller-ns';
 export function peerName(peer: Peer): string {
   switch (peer.kind) {
     case 'workload':
-      return `${peer.workload.namespace}/${peer.workload.name}[${peer.workload.kind}]`;
+      return `${peer.workload.namespace}${peer.udn ? '[udn]' : ''}/${peer.workload.name}[${peer.workload.kind}]`;
     case 'external':
       return `${formatIpRange(peer.range)}[External]`;
     case 'ingress-controller':

@@ -2,12 +2,14 @@
  * Sorts manifest documents by kind into a Cluster. Kinds that do not affect connectivity
  * (ConfigMap, ServiceAccount, …) are skipped; `List` kinds are unpacked.
  */
+import type { Place } from '../../domain/index.js';
 import { InputError } from '../../domain/index.js';
 import type { ManifestDocument } from './manifest-text.js';
 import type {
   AdminPolicy,
   Cluster,
   IngressBackend,
+  MultiNetworkPolicy,
   Namespace,
   NetworkPolicy,
   PodNetwork,
@@ -26,6 +28,8 @@ import {
   readWorkload,
   TEMPLATE_KINDS,
 } from './read-workloads.js';
+
+const POLICY_FOR = 'k8s.v1.cni.cncf.io/policy-for';
 
 /** A cluster and the notes taken while reading it. */
 export interface ClusterRead {
@@ -62,6 +66,7 @@ class ClusterBuilder {
   readonly baselines: AdminPolicy[] = [];
   readonly ingressBackends: IngressBackend[] = [];
   readonly networks: PodNetwork[] = [];
+  readonly multiNetworkPolicies: MultiNetworkPolicy[] = [];
   readonly warnings: string[] = [];
   readonly warn = (message: string): void => {
     this.warnings.push(message);
@@ -76,6 +81,8 @@ class ClusterBuilder {
       this.addWorkload(readWorkload(object, kind, place));
     } else if (kind === 'Service') {
       this.services.push(readService(object, place));
+    } else if (kind === 'MultiNetworkPolicy') {
+      this.addMultiNetworkPolicy(object, place);
     } else if (kind === 'NetworkPolicy') {
       this.networkPolicies.push(readNetworkPolicy(object, place, this.warn));
     } else if (kind === 'AdminNetworkPolicy') {
@@ -90,6 +97,19 @@ class ClusterBuilder {
       const network = readPodNetwork(object, kind, place);
       if (network) this.networks.push(network);
     }
+  }
+
+  private addMultiNetworkPolicy(object: Json, place: Place): void {
+    const policy = readNetworkPolicy(object, place, this.warn);
+    const meta = isJson(object.metadata) ? object.metadata : {};
+    const annotations = isJson(meta.annotations) ? meta.annotations : {};
+    const text = typeof annotations[POLICY_FOR] === 'string' ? annotations[POLICY_FOR] : '';
+    const policyFor = text
+      .split(',')
+      .map((t) => t.trim())
+      .filter((t) => t !== '')
+      .map((t) => (t.includes('/') ? t : `${policy.namespace}/${t}`));
+    this.multiNetworkPolicies.push({ policy, policyFor });
   }
 
   private addWorkload(workload: Workload): void {
@@ -132,6 +152,7 @@ class ClusterBuilder {
       adminPolicies: this.adminPolicies,
       ingressBackends: this.ingressBackends,
       networks: this.networks,
+      multiNetworkPolicies: this.multiNetworkPolicies,
       ...(baseline ? { baselinePolicy: baseline } : {}),
     };
   }
