@@ -20,3 +20,5 @@ export type {
   Simulation,
   SimulationChange,
 } from './simulate.js';
+export { analyzeManifests, formatConns } from './k8s/index.js';
+export type { ConnlistResult, Connection } from './k8s/index.js';

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 
+import { registerAnalyze } from './commands/analyze.js';
 import { registerCompile } from './commands/compile.js';
 import { registerDemo } from './commands/demo.js';
 import { registerDiscover } from './commands/discover.js';
@@ -29,6 +30,7 @@ export function createProgram(): Command {
   registerMap(program);
   registerRecommend(program);
   registerPolicy(program);
+  registerAnalyze(program);
   registerCompile(program);
   registerDemo(program);
   return program;

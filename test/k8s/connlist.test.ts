@@ -5,7 +5,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { connlist } from '../../src/analyze/k8s/index.js';
+import { connlist } from '../../src/ingest/k8s/index.js';
 import { InputError } from '../../src/domain/index.js';
 
 const DATA = join(import.meta.dirname, '../../../shared/data/k8s-netpol-analyzer');

@@ -6,7 +6,6 @@ import type { Connection } from './connlist.js';
 import type { ManifestDocument } from './manifest-text.js';
 import type { Cluster } from './model.js';
 import { readCluster } from './read-cluster.js';
-import { readManifests } from './read-manifests.js';
 import { buildReport } from './report.js';
 
 export type { Connection } from './connlist.js';
@@ -15,7 +14,6 @@ export { formatConns } from './conn-set.js';
 export type { ManifestDocument } from './manifest-text.js';
 export { parseManifestText } from './manifest-text.js';
 export type { Cluster } from './model.js';
-export { readManifests } from './read-manifests.js';
 
 /** The analysis of one cluster. */
 export interface ConnlistResult {
@@ -35,15 +33,4 @@ export function analyzeManifests(documents: readonly ManifestDocument[]): Connli
   const { cluster, warnings } = readCluster(documents);
   const { lines, connections } = buildReport(cluster);
   return { lines, connections, warnings: [...warnings], cluster };
-}
-
-/**
- * Reads every manifest under `dir` and computes the allowed connections.
- *
- * @throws InputError naming the file and line of the first file or object that cannot be read.
- */
-export async function connlist(dir: string): Promise<ConnlistResult> {
-  const set = await readManifests(dir);
-  const result = analyzeManifests(set.documents);
-  return { ...result, warnings: [...set.warnings, ...result.warnings] };
 }

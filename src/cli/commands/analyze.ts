@@ -12,6 +12,7 @@ import {
 } from '../../analyze/index.js';
 import type { ReachGraph } from '../../analyze/index.js';
 import { InputError } from '../../domain/index.js';
+import { connlist } from '../../ingest/k8s/index.js';
 import type { Policy, Selector, Workload } from '../../domain/index.js';
 import { parseSelectorText } from '../../policy/index.js';
 import { formatTable, parseOutput, printData } from '../output.js';
@@ -217,6 +218,35 @@ export function registerAnalyze(program: Command): void {
           );
         }
         process.stdout.write(`${paths.length} paths\n`);
+      }),
+    );
+
+  const k8s = program
+    .command('k8s')
+    .description('analyse Kubernetes manifests and their network policies');
+  k8s
+    .command('connlist')
+    .description(
+      "the connections the manifests' NetworkPolicies (and ANP/BANP) allow, as src => dst : conns",
+    )
+    .argument('<dir>', 'folder of manifests (YAML or JSON)')
+    .option('--output <format>', 'txt or json', 'txt')
+    .action(
+      action(async (dir: string, opts: { output: string }) => {
+        if (opts.output !== 'txt' && opts.output !== 'json') {
+          throw new InputError(`Cannot use --output "${opts.output}": choose txt or json`);
+        }
+        const result = await connlist(dir);
+        for (const warning of result.warnings) process.stderr.write(`warning: ${warning}\n`);
+        if (opts.output === 'json') {
+          const rows = result.lines
+            .map((line) => /^(.*) => (.*) : (.*)$/.exec(line))
+            .filter((m): m is RegExpExecArray => m !== null)
+            .map((m) => ({ src: m[1], dst: m[2], conn: m[3] }));
+          process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
+          return;
+        }
+        process.stdout.write(result.lines.join('\n') + (result.lines.length ? '\n' : ''));
       }),
     );
 }

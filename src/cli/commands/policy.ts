@@ -1,6 +1,12 @@
 import type { Command } from 'commander';
 
-import { simulate } from '../../analyze/index.js';
+import {
+  buildReachGraph,
+  checkIsolation,
+  compareSimulations,
+  simulate,
+} from '../../analyze/index.js';
+import type { IsolationResult } from '../../analyze/index.js';
 import {
   InputError,
   parseLabel,
@@ -126,20 +132,31 @@ export function registerPolicy(program: Command): void {
       action((path: string, opts: { output: string }, cmd: Command) => {
         const output = parseOutput(opts.output);
         const { policy, issues } = readPolicy(path);
-        const tests = policy ? runPolicyTests(policy, workloadsIfAny(cmd)) : [];
+        const workloads = workloadsIfAny(cmd);
+        const tests = policy ? runPolicyTests(policy, workloads) : [];
+        const isolation = policy
+          ? checkIsolation(buildReachGraph(policy, workloads, { at: Date.now() }))
+          : [];
         const errors = issues.filter((i) => i.severity === 'error').length;
         const failed = tests.filter((t) => !t.passed).length;
-        const code = errors > 0 || failed > 0 ? 1 : 0;
-        if (printData(output, { valid: policy !== undefined, issues, tests })) return code;
+        const broken = isolation.filter((r) => !r.holds).length;
+        const code = errors > 0 || failed > 0 || broken > 0 ? 1 : 0;
+        if (printData(output, { valid: policy !== undefined, issues, tests, isolation }))
+          return code;
 
         for (const issue of issues) process.stdout.write(`${formatIssue(issue)}\n`);
         for (const test of tests) {
           if (!test.passed) process.stdout.write(`${test.message}\n`);
         }
+        for (const result of isolation) process.stdout.write(formatIsolation(result));
         const warnings = issues.length - errors;
         process.stdout.write(
           `${path}: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}; ` +
-            `tests: ${tests.length - failed} passed, ${failed} failed\n`,
+            `tests: ${tests.length - failed} passed, ${failed} failed` +
+            (isolation.length
+              ? `; isolated segments: ${isolation.length - broken} hold, ${broken} broken`
+              : '') +
+            '\n',
         );
         return code;
       }),
@@ -199,24 +216,54 @@ export function registerPolicy(program: Command): void {
     .argument('<policy>', 'policy file or folder')
     .option('--since <time>', 'only flows seen at or after this time')
     .option('--until <time>', 'only flows seen before this time')
+    .option('--against <policy>', 'a second revision: replay both and show what changes')
     .option('--output <format>', 'table, json or yaml', 'table')
     .action(
       action(
-        (path: string, opts: { since?: string; until?: string; output: string }, cmd: Command) => {
+        (
+          path: string,
+          opts: { since?: string; until?: string; against?: string; output: string },
+          cmd: Command,
+        ) => {
           const output = parseOutput(opts.output);
           const policy = requirePolicy(path);
+          const other = opts.against === undefined ? undefined : requirePolicy(opts.against);
           const store = openWorkspaceStore(findWorkspace(workspaceOf(cmd)));
-          const result = (() => {
+          const { workloads, edges } = (() => {
             try {
-              return simulate(policy, store.listWorkloads(), store.listEdges(windowOf(opts)), {
-                at: Date.now(),
-              });
+              return { workloads: store.listWorkloads(), edges: store.listEdges(windowOf(opts)) };
             } finally {
               store.close();
             }
           })();
-          if (printData(output, result)) return;
-          process.stdout.write(formatSimulation(result));
+          const at = Date.now();
+          const result = simulate(policy, workloads, edges, { at });
+          if (!other) {
+            if (printData(output, result)) return;
+            process.stdout.write(formatSimulation(result));
+            return;
+          }
+          const against = simulate(other, workloads, edges, { at });
+          const changes = compareSimulations(result, against);
+          if (printData(output, { before: result, after: against, changes })) return;
+          process.stdout.write(
+            `== ${path}\n${formatSimulation(result)}\n== ${opts.against!}\n${formatSimulation(against)}\n`,
+          );
+          process.stdout.write(
+            changes.length === 0
+              ? 'No edge changes its verdict or deciding rule.\n'
+              : 'Changes:\n' +
+                  formatTable(
+                    ['CHANGE', 'EDGE', 'FLOWS', 'BEFORE', 'AFTER'],
+                    changes.map((c) => [
+                      c.change,
+                      `${c.edge.client} → ${c.edge.server} : ${c.edge.service}`,
+                      String(c.edge.flows),
+                      `${c.before.verdict} by ${c.before.rule ?? 'default'}`,
+                      `${c.after.verdict} by ${c.after.rule ?? 'default'}`,
+                    ]),
+                  ),
+          );
         },
       ),
     );
@@ -252,4 +299,16 @@ export function formatSimulation(result: ReturnType<typeof simulate>): string {
         );
   const total = result.allowedFlows + result.deniedFlows;
   return `${hits}\n${denied}${result.edges.length} edges, ${total} flows: ${result.allowedFlows} allowed, ${result.deniedFlows} denied\n`;
+}
+
+function formatIsolation(result: IsolationResult): string {
+  if (result.holds)
+    return `segment ${result.segment}: isolated (proved over every workload, network and service)\n`;
+  const lines = [`segment ${result.segment}: NOT isolated; counterexamples:`];
+  for (const c of result.counterexamples) {
+    lines.push(
+      `  ${c.source} → ${c.destination} : ${c.service} (${c.direction} the segment) by rule ${c.rule}`,
+    );
+  }
+  return lines.join('\n') + '\n';
 }

@@ -5,8 +5,8 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError } from '../../domain/index.js';
-import type { ManifestDocument } from './manifest-text.js';
-import { parseManifestText } from './manifest-text.js';
+import { parseManifestText } from '../../analyze/k8s/index.js';
+import type { ManifestDocument } from '../../analyze/k8s/index.js';
 
 const MANIFEST_FILE = /\.(ya?ml|json)$/i;
 
