@@ -471,7 +471,14 @@ function readAcl(
     }
   }
 
-  const src = readAliases(reporter, srcMember, `${where}.${srcMember?.key ?? 'src'}`, 'src', names);
+  const sources = readAliases(
+    reporter,
+    srcMember,
+    `${where}.${srcMember?.key ?? 'src'}`,
+    'src',
+    names,
+  );
+  const src = sources.map((source) => source.alias);
   const dst = readDestinations(
     reporter,
     dstMember,
@@ -481,46 +488,26 @@ function readAcl(
   );
 
   const hasSelf = dst.some((d) => d.alias.kind === 'autogroup' && d.alias.name === 'self');
-  if (hasSelf && srcMember !== undefined) {
-    src.forEach((alias, i) => {
+  if (hasSelf) {
+    for (const { alias, text, place, where: at } of sources) {
       const fine =
         alias.kind === 'any' ||
         alias.kind === 'user' ||
         alias.kind === 'group' ||
         (alias.kind === 'autogroup' && alias.name === 'member');
       if (!fine) {
-        const item = srcMember.value.kind === 'array' ? srcMember.value.items[i] : undefined;
         report(
           reporter,
-          `Cannot use autogroup:self in ${where}.dst with source ${describeAlias(alias)}: autogroup:self can only be used with users, groups, autogroup:member or * as sources; move the other sources to their own rule`,
-          item ?? srcMember.value,
+          `Cannot use source "${text}" at ${at} with autogroup:self in ${where}.dst: autogroup:self can only be used with users, groups, autogroup:member or * as sources; move the other sources to their own rule`,
+          place,
         );
       }
-    });
+    }
   }
   if (reporter.errors.length > before) return undefined;
   return protocol === undefined
     ? { index, line: value.line, src, dst }
     : { index, line: value.line, src, dst, protocol };
-}
-
-function describeAlias(alias: Alias): string {
-  switch (alias.kind) {
-    case 'any':
-      return '"*"';
-    case 'user':
-      return `"${alias.user}"`;
-    case 'group':
-      return `"${alias.group}"`;
-    case 'tag':
-      return `"${alias.tag}"`;
-    case 'host':
-      return `"${alias.host}"`;
-    case 'cidr':
-      return `"${alias.cidr}"`;
-    case 'autogroup':
-      return `"autogroup:${alias.name}"`;
-  }
 }
 
 function pick(
@@ -548,7 +535,7 @@ function readAliases(
   where: string,
   side: AliasSide,
   names: AliasNames,
-): Alias[] {
+): { alias: Alias; text: string; place: HuPlace; where: string }[] {
   if (member === undefined) return [];
   const list = stringList(
     reporter,
@@ -556,7 +543,7 @@ function readAliases(
     where,
     'a list of sources such as ["group:eng", "tag:ci"]',
   );
-  const out: Alias[] = [];
+  const out: { alias: Alias; text: string; place: HuPlace; where: string }[] = [];
   for (const item of list ?? []) {
     const reading = readAlias(item.text, side, names);
     if ('problem' in reading)
@@ -565,7 +552,7 @@ function readAliases(
         `Cannot resolve ${side} "${item.text}" at ${item.where}: ${reading.problem}`,
         item.place,
       );
-    else out.push(reading.alias);
+    else out.push({ ...item, alias: reading.alias });
   }
   return out;
 }
