@@ -5,6 +5,7 @@ import { registerAnalyze } from './commands/analyze.js';
 import { registerCompile } from './commands/compile.js';
 import { registerDemo } from './commands/demo.js';
 import { registerDiscover } from './commands/discover.js';
+import { registerImport } from './commands/import.js';
 import { registerLabel } from './commands/label.js';
 import { registerMap } from './commands/map.js';
 import { registerPolicy } from './commands/policy.js';
@@ -30,6 +31,7 @@ export function createProgram(): Command {
   registerMap(program);
   registerRecommend(program);
   registerPolicy(program);
+  registerImport(program);
   registerAnalyze(program);
   registerCompile(program);
   registerDemo(program);
