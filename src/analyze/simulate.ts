@@ -1,4 +1,4 @@
-import { protocolName } from '../domain/index.js';
+import { formatService } from '../domain/index.js';
 import type {
   Address,
   Decision,
@@ -96,7 +96,7 @@ export function simulate(
       server: server?.name ?? edge.server,
       clientAddress: edge.client,
       serverAddress: edge.server,
-      service: `${protocolName(edge.protocol)}/${edge.port}`,
+      service: formatService(edge.protocol, edge.port),
       flows,
       decision,
     });

@@ -38,4 +38,10 @@ export function createProgram(): Command {
   return program;
 }
 
+// A reader that stops early (`bulkhead map | head`) closes the pipe: that is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 await createProgram().parseAsync(process.argv);

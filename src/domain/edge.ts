@@ -5,6 +5,8 @@ import type { Address } from './address.js';
  *
  * - `handshake`: the capture holds the opening SYN.
  * - `sensor`: the source of the flow said so (Zeek originator, flow-log direction).
+ * - `group-address`: the other side is a multicast or broadcast address (never a client),
+ *   or this side is the unspecified address (only a client uses it, as DHCP does).
  * - `listening`: an inventory or scan lists the port as open on that side.
  * - `well-known-port`: the port is below 1024 on that side only.
  * - `service-port`: a registered service port Bulkhead knows (502, 1433, 44818…).
@@ -14,6 +16,7 @@ import type { Address } from './address.js';
 export type DirectionEvidence =
   | 'handshake'
   | 'sensor'
+  | 'group-address'
   | 'listening'
   | 'well-known-port'
   | 'service-port'
@@ -24,6 +27,7 @@ export type DirectionEvidence =
 export const EVIDENCE_STRENGTH: readonly DirectionEvidence[] = [
   'handshake',
   'sensor',
+  'group-address',
   'listening',
   'well-known-port',
   'service-port',

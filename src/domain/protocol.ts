@@ -35,3 +35,12 @@ export function hasPorts(protocol: number): boolean {
 export function isIcmp(protocol: number): boolean {
   return protocol === 1 || protocol === 58;
 }
+
+/**
+ * A flow's service as the policy language writes it: `tcp/502`, `icmp/8` (the ICMP type),
+ * or the protocol alone when it has no ports (`gre`, `2`).
+ */
+export function formatService(protocol: number, port: number): string {
+  if (hasPorts(protocol) || isIcmp(protocol)) return `${protocolName(protocol)}/${port}`;
+  return protocolName(protocol);
+}

@@ -1,4 +1,4 @@
-import { EVIDENCE_STRENGTH, protocolName } from '../domain/index.js';
+import { EVIDENCE_STRENGTH, formatService } from '../domain/index.js';
 import type { DirectionEvidence, EdgeHour, LabelSet, Workload } from '../domain/index.js';
 
 /** Flows between two map nodes on one service, summed over the stored hours. */
@@ -81,7 +81,7 @@ export function buildMap(
         server,
         protocol: edge.protocol,
         port: edge.port,
-        service: `${protocolName(edge.protocol)}/${edge.port}`,
+        service: formatService(edge.protocol, edge.port),
         flows: edge.flows,
         rejected: edge.rejected,
         packets: edge.packetsToServer + edge.packetsToClient,

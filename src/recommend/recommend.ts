@@ -1,4 +1,4 @@
-import { protocolName } from '../domain/index.js';
+import { formatService } from '../domain/index.js';
 import type { Address, Cidr, Workload } from '../domain/index.js';
 import type { MapEdge } from '../map/index.js';
 import { servicePortName } from '../resolve/index.js';
@@ -104,7 +104,10 @@ export function recommend(
     .map((g) => toRule(g, ids))
     .sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true }));
   return {
-    document: { ...toDocument(rules, grouped), tests: proposeTests(rules, byName, options) },
+    document: {
+      ...toDocument(rules, grouped, options.internal ?? []),
+      tests: proposeTests(rules, byName, options),
+    },
     rules,
   };
 }
@@ -145,7 +148,7 @@ function describeSide(
 }
 
 function serviceText(edge: MapEdge): string {
-  return `${protocolName(edge.protocol)}/${edge.port}`;
+  return formatService(edge.protocol, edge.port);
 }
 
 function compareService(a: string, b: string): number {
@@ -185,12 +188,14 @@ function toRule(
 
 function namedService(spec: string): string {
   const [proto, port] = spec.split('/');
+  if (port === undefined) return spec;
   return servicePortName(proto!, Number(port)) ?? spec;
 }
 
 function toDocument(
   rules: readonly RecommendedRule[],
   groups: Map<string, { from: Side; to: Side[] }>,
+  internal: readonly Cidr[],
 ): Record<string, unknown> {
   const services: Record<string, string> = {};
   for (const rule of rules) {
@@ -207,7 +212,7 @@ function toDocument(
       if (!side.network) continue;
       networks[side.network.name] =
         side.network.name === 'internet'
-          ? { cidrs: ['0.0.0.0/0', '::/0'], except: INTERNAL_RANGES.map(String) }
+          ? { cidrs: ['0.0.0.0/0', '::/0'], except: [...INTERNAL_RANGES, ...internal].map(String) }
           : { cidrs: [side.network.cidr] };
     }
   }

@@ -87,6 +87,62 @@ describe('orientFlows()', () => {
     expect(result).toMatchObject({ client, port, evidence });
   });
 
+  it.each([
+    {
+      name: 'multicast destination',
+      flow: flowForTest('224.0.0.1', 4448, '198.18.0.2', 50074, 'unknown', 17),
+      client: '198.18.0.2',
+      port: 4448,
+    },
+    {
+      name: 'broadcast from the unspecified address',
+      flow: flowForTest('255.255.255.255', 4989, '0.0.0.0', 0, 'unknown', 17),
+      client: '0.0.0.0',
+      port: 4989,
+    },
+    {
+      name: 'IPv6 multicast (DHCPv6)',
+      flow: flowForTest('ff02::1:2', 547, 'fe80::1', 546, 'unknown', 17),
+      client: 'fe80::1',
+      port: 547,
+    },
+    {
+      name: 'IGMP to a group, no ports',
+      flow: flowForTest('224.0.0.22', 0, '198.18.0.7', 0, 'unknown', 2),
+      client: '198.18.0.7',
+      port: 0,
+    },
+  ])('never takes a group address as the client: $name', ({ flow, client, port }) => {
+    const [result] = orientFlows([flow], none);
+    expect(result).toMatchObject({ client, port, evidence: 'group-address' });
+  });
+
+  it('takes DHCPv6 547, not the client port 546, as the service between two hosts', () => {
+    const [result] = orientFlows(
+      [flowForTest('fe80::2', 546, 'fe80::1', 547)].map((f) => ({ ...f, protocol: 17 })),
+      none,
+    );
+    expect(result).toMatchObject({
+      client: 'fe80::2',
+      server: 'fe80::1',
+      port: 547,
+      evidence: 'well-known-port',
+    });
+  });
+
+  it('does not take a scanner source port hitting many ports of one host as a service', () => {
+    const flows = [3097, 3063, 34980, 8080].map((port) =>
+      flowForTest('203.0.113.11', 43261, '198.18.0.62', port),
+    );
+    const oriented = orientFlows(flows, none);
+    expect(oriented.map((o) => o.server)).toEqual([
+      '198.18.0.62',
+      '198.18.0.62',
+      '198.18.0.62',
+      '198.18.0.62',
+    ]);
+  });
+
   it('takes a port listening per a scan as the server even when it is ephemeral', () => {
     const listening = new Set([listeningKey('198.18.0.2', 6, 49700)]);
     const [result] = orientFlows([flowForTest('198.18.0.2', 49700, '198.18.0.1', 49800)], {

@@ -1,4 +1,4 @@
-import { hasPorts, protocolName } from '../domain/index.js';
+import { cidrContains, hasPorts, parseCidr, protocolName } from '../domain/index.js';
 import type { Address, DirectionEvidence, Flow } from '../domain/index.js';
 import { SERVICE_PORTS } from './service-ports.js';
 
@@ -28,8 +28,10 @@ export function listeningKey(address: string, protocol: number, port: number): s
 const FAN_IN_CAP = 4;
 
 /**
- * Counts, per address and port, how many distinct peer endpoints it talked with (capped):
- * a server port answers many peers, a client's ephemeral port one.
+ * Counts, per address and port, how many distinct peer addresses it talked with (capped):
+ * a server port answers many hosts, a client's ephemeral port one. Addresses, not
+ * endpoints: a scanner's one source port meets many ports of one host, which must not
+ * make the scanner's port look like a service.
  */
 function countPeers(flows: readonly Flow[]): Map<string, Set<string>> {
   const peers = new Map<string, Set<string>>();
@@ -42,8 +44,8 @@ function countPeers(flows: readonly Flow[]): Map<string, Set<string>> {
     if (!hasPorts(flow.protocol)) continue;
     const src = listeningKey(flow.src, flow.protocol, flow.srcPort);
     const dst = listeningKey(flow.dst, flow.protocol, flow.dstPort);
-    add(src, dst);
-    add(dst, src);
+    add(src, flow.dst);
+    add(dst, flow.src);
   }
   return peers;
 }
@@ -81,16 +83,28 @@ function orientFlow(
   listening: ReadonlySet<string>,
   peers: ReadonlyMap<string, Set<string>>,
 ): OrientedFlow {
-  if (flow.origin !== 'unknown' || !hasPorts(flow.protocol)) {
+  if (flow.origin !== 'unknown') {
     return oriented(flow, 'dst', flow.origin === 'handshake' ? 'handshake' : 'sensor');
   }
+  const group = exclusive(
+    isGroupServer(flow.src) || isUnspecified(flow.dst),
+    isGroupServer(flow.dst) || isUnspecified(flow.src),
+  );
+  if (group !== 'none') return oriented(flow, group, 'group-address');
+  if (!hasPorts(flow.protocol)) return oriented(flow, 'dst', 'sensor');
 
   const srcKey = listeningKey(flow.src, flow.protocol, flow.srcPort);
   const dstKey = listeningKey(flow.dst, flow.protocol, flow.dstPort);
   const proto = protocolName(flow.protocol);
   const checks: readonly [DirectionEvidence, Side][] = [
     ['listening', exclusive(listening.has(srcKey), listening.has(dstKey))],
-    ['well-known-port', exclusive(isWellKnown(flow.srcPort), isWellKnown(flow.dstPort))],
+    [
+      'well-known-port',
+      exclusive(
+        isWellKnown(flow.srcPort) && !CLIENT_PORTS.has(`${proto}/${flow.srcPort}`),
+        isWellKnown(flow.dstPort) && !CLIENT_PORTS.has(`${proto}/${flow.dstPort}`),
+      ),
+    ],
     [
       'service-port',
       exclusive(
@@ -104,6 +118,29 @@ function orientFlow(
     if (server !== 'none') return oriented(flow, server, evidence);
   }
   return oriented(flow, flow.srcPort < flow.dstPort ? 'src' : 'dst', 'lower-port');
+}
+
+/**
+ * Well-known ports that belong to the client of their protocol: DHCP's client port 68 and
+ * DHCPv6's 546 answer the server's 67 and 547, so they never mark a server.
+ */
+const CLIENT_PORTS = new Set(['udp/68', 'udp/546']);
+
+const GROUP_RANGES = ['224.0.0.0/4', '255.255.255.255/32', '0.0.0.0/32', 'ff00::/8', '::/128'].map(
+  parseCidr,
+);
+
+/**
+ * Whether an address can only be the server side: a multicast or broadcast destination
+ * (nothing answers from it).
+ */
+function isGroupServer(address: Address): boolean {
+  return !isUnspecified(address) && GROUP_RANGES.some((cidr) => cidrContains(cidr, address));
+}
+
+/** Whether an address is the unspecified one, which only a client uses (DHCP discovery). */
+function isUnspecified(address: Address): boolean {
+  return address === '0.0.0.0' || address === '::';
 }
 
 function isWellKnown(port: number): boolean {

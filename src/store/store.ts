@@ -31,6 +31,8 @@ export interface IngestRecord {
   readonly flows: number;
   readonly rejected: number;
   readonly skipped: Readonly<Record<string, number>>;
+  /** A digest of the file's size, head and tail; absent for older records. */
+  readonly fingerprint?: string;
 }
 
 /**
@@ -56,6 +58,8 @@ export interface Store {
   getSetting(key: string): unknown;
   setSetting(key: string, value: unknown): void;
   listIngests(): IngestRecord[];
+  /** The ingest of a file with this fingerprint, if one was recorded. */
+  findIngest(fingerprint: string): IngestRecord | undefined;
   close(): void;
 }
 

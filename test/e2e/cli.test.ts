@@ -36,7 +36,7 @@ describe.skipIf(!HAS_BUILD)(`bulkhead command line${HAS_BUILD ? '' : ` (skipped:
       ].join('\n') + '\n',
     );
     const run = bulkhead(dir, 'ingest', file, '--output', 'json');
-    expect(run.code).toBe(0);
+    expect(run.code).toBe(1); // rejected records are findings
     const [summary] = JSON.parse(run.stdout) as {
       flows: number;
       rejected: number;
@@ -145,6 +145,14 @@ describe.skipIf(!HAS_BUILD)(`bulkhead command line${HAS_BUILD ? '' : ` (skipped:
       ).stdout,
     ) as Record<string, unknown>;
     expect(none).toMatchObject({ verdict: 'deny', rule: null, tier: null });
+  });
+
+  it('refuses to count the same file twice unless told to', () => {
+    const file = join(dir, 'vpc.log');
+    const again = bulkhead(dir, 'ingest', file);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain('pass --again');
+    expect(bulkhead(dir, 'ingest', file, '--again').code).toBe(1);
   });
 
   it('exits 2 with a fix when no workspace can be found', () => {

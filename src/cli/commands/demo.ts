@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -13,7 +13,7 @@ import { buildMap } from '../../map/index.js';
 import { runPolicyTests } from '../../policy/index.js';
 import { requirePolicy } from '../policy-files.js';
 import { action } from '../run.js';
-import { initWorkspace, openWorkspaceStore, readInternal } from '../workspace.js';
+import { WORKSPACE_DIR, initWorkspace, openWorkspaceStore, readInternal } from '../workspace.js';
 import { compileToDir } from './compile.js';
 import { formatIngestSummary } from './discover.js';
 import { readText } from './label.js';
@@ -36,6 +36,10 @@ export function registerDemo(program: Command): void {
     .action(
       action(async (opts: { dir: string }) => {
         const dir = resolve(opts.dir);
+        // Each run starts from an empty workspace, so flows are not counted twice.
+        for (const name of ['bulkhead.db', 'bulkhead.db-wal', 'bulkhead.db-shm']) {
+          rmSync(join(dir, WORKSPACE_DIR, name), { force: true });
+        }
         // The capture's LAN, 141.81.0.0/24, is public address space: declare it internal.
         const workspace = initWorkspace(dir, [parseCidr('141.81.0.0/24')]);
         const store = openWorkspaceStore(workspace);

@@ -1,7 +1,11 @@
+import { existsSync } from 'node:fs';
+
 import type { Command } from 'commander';
 
 import { InputError, protocolName } from '../../domain/index.js';
-import { ingestFile } from '../../ingest/index.js';
+import { FLOW_FORMATS, ingestFile } from '../../ingest/index.js';
+import { parseCsvFlowMapping } from '../../ingest/csv-flows/index.js';
+import type { CsvFlowMapping } from '../../ingest/csv-flows/index.js';
 import type { IngestSummary, RejectedRecord } from '../../ingest/index.js';
 import { isNmapXml, readInventoryCsv, readNmapXml } from '../../ingest/inventory/index.js';
 import { readHead } from '../../ingest/index.js';
@@ -15,6 +19,24 @@ interface WorkspaceOptions {
 
 function formatIssue(issue: RejectedRecord): string {
   return `${issue.file}${issue.line === undefined ? '' : `:${issue.line}`}: ${issue.message}`;
+}
+
+function parseMapOption(text: string): CsvFlowMapping {
+  const result = parseCsvFlowMapping(text);
+  if ('error' in result) throw new InputError(`Cannot read --map "${text}": ${result.error}`);
+  return result.mapping;
+}
+
+/** An inventory's format from its first bytes: XML (nmap) or CSV. */
+async function detectInventory(file: string): Promise<string> {
+  if (!existsSync(file))
+    throw new InputError('Cannot import inventory: no such file; check the path', { file });
+  const head = await readHead(file);
+  // Any XML document goes to the XML importer, which refuses entity declarations and
+  // documents that are not nmap output with a reason; CSV never starts with "<".
+  return isNmapXml(head) || head.toString('utf8', 0, 64).trimStart().startsWith('<')
+    ? 'nmap'
+    : 'csv';
 }
 
 /** One line per source: read, stored, skipped by reason, rejected; then the first rejects. */
@@ -57,36 +79,50 @@ export function registerDiscover(program: Command): void {
 
   program
     .command('ingest')
-    .description(
-      'read flows (pcap, pcapng, Zeek conn.log, AWS VPC flow logs; .gz too) into the workspace',
-    )
+    .description('read flow files into the workspace (the format is detected; .gz too)')
     .argument('<files...>', 'flow files')
-    .option('--format <name>', 'force a format: pcap, zeek, vpc')
-    .option('--output <format>', 'table or json', 'table')
+    .option('--format <name>', `force a format: ${FLOW_FORMATS.map((f) => f.name).join(', ')}`)
+    .option('--again', 'ingest a file whose content was ingested before (its flows count twice)')
+    .option(
+      '--map <columns>',
+      'CSV flows: column names, e.g. src=srcip,dst=dstip,dport=port,proto=protocol',
+    )
+    .option('--output <format>', 'table, json or yaml', 'table')
     .action(
-      action(async (files: string[], opts: { format?: string; output: string }, cmd: Command) => {
-        const output = parseOutput(opts.output);
-        const store = openWorkspaceStore(findWorkspace(workspaceOf(cmd)));
-        const summaries: IngestSummary[] = [];
-        let failed = false;
-        try {
-          for (const file of files) {
-            try {
-              const summary = await ingestFile(store, file, opts.format);
-              summaries.push(summary);
-              if (output === 'table') process.stdout.write(formatIngestSummary(summary));
-            } catch (error) {
-              if (!(error instanceof InputError)) throw error;
-              failed = true;
-              process.stderr.write(`bulkhead: ${error.describe()}\n`);
+      action(
+        async (
+          files: string[],
+          opts: { format?: string; again?: boolean; map?: string; output: string },
+          cmd: Command,
+        ) => {
+          const output = parseOutput(opts.output);
+          const csvMapping = opts.map === undefined ? undefined : parseMapOption(opts.map);
+          const store = openWorkspaceStore(findWorkspace(workspaceOf(cmd)));
+          const summaries: IngestSummary[] = [];
+          let failed = false;
+          try {
+            for (const file of files) {
+              try {
+                const summary = await ingestFile(store, file, {
+                  ...(opts.format === undefined ? {} : { format: opts.format }),
+                  again: opts.again === true,
+                  ...(csvMapping ? { csvMapping } : {}),
+                });
+                summaries.push(summary);
+                if (output === 'table') process.stdout.write(formatIngestSummary(summary));
+              } catch (error) {
+                if (!(error instanceof InputError)) throw error;
+                failed = true;
+                process.stderr.write(`bulkhead: ${error.describe()}\n`);
+              }
             }
+          } finally {
+            store.close();
           }
-        } finally {
-          store.close();
-        }
-        printData(output, summaries);
-        return failed ? 2 : 0;
-      }),
+          printData(output, summaries);
+          return failed ? 2 : 0;
+        },
+      ),
     );
 
   const inventory = program
@@ -99,11 +135,11 @@ export function registerDiscover(program: Command): void {
     )
     .argument('<file>', 'inventory file')
     .option('--format <name>', 'csv or nmap (default: detected)')
-    .option('--output <format>', 'table or json', 'table')
+    .option('--output <format>', 'table, json or yaml', 'table')
     .action(
       action(async (file: string, opts: { format?: string; output: string }, cmd: Command) => {
         const output = parseOutput(opts.output);
-        const format = opts.format ?? (isNmapXml(await readHead(file)) ? 'nmap' : 'csv');
+        const format = opts.format ?? (await detectInventory(file));
         if (format !== 'csv' && format !== 'nmap') {
           throw new InputError(`Cannot import inventory format "${format}": choose csv or nmap`);
         }

@@ -66,4 +66,9 @@ export const MIGRATIONS: readonly string[] = [
     value TEXT NOT NULL
   );
   `,
+  `
+  -- A fingerprint of each ingested file, so the same file is not counted twice.
+  ALTER TABLE ingests ADD COLUMN fingerprint TEXT;
+  CREATE INDEX ingests_fingerprint ON ingests(fingerprint);
+  `,
 ];

@@ -42,6 +42,28 @@ interface EdgeRow {
   evidence: string;
 }
 
+interface IngestRow {
+  file: string;
+  format: string;
+  read: number;
+  flows: number;
+  rejected: number;
+  skipped: string;
+  fingerprint: string | null;
+}
+
+function toIngest(row: IngestRow): IngestRecord {
+  const base = {
+    file: row.file,
+    format: row.format,
+    read: row.read,
+    flows: row.flows,
+    rejected: row.rejected,
+    skipped: JSON.parse(row.skipped) as Record<string, number>,
+  };
+  return row.fingerprint === null ? base : { ...base, fingerprint: row.fingerprint };
+}
+
 function strongest(a: DirectionEvidence, b: DirectionEvidence): DirectionEvidence {
   return EVIDENCE_STRENGTH.indexOf(a) <= EVIDENCE_STRENGTH.indexOf(b) ? a : b;
 }
@@ -313,7 +335,7 @@ class SqliteStore implements Store {
   recordIngest(record: IngestRecord): void {
     this.#db
       .prepare(
-        'INSERT INTO ingests (file, format, read, flows, rejected, skipped) VALUES (?, ?, ?, ?, ?, ?)',
+        'INSERT INTO ingests (file, format, read, flows, rejected, skipped, fingerprint) VALUES (?, ?, ?, ?, ?, ?, ?)',
       )
       .run(
         record.file,
@@ -322,19 +344,20 @@ class SqliteStore implements Store {
         record.flows,
         record.rejected,
         JSON.stringify(record.skipped),
+        record.fingerprint ?? null,
       );
   }
 
   listIngests(): IngestRecord[] {
-    const rows = this.#db.prepare('SELECT * FROM ingests ORDER BY id').all() as {
-      file: string;
-      format: string;
-      read: number;
-      flows: number;
-      rejected: number;
-      skipped: string;
-    }[];
-    return rows.map((r) => ({ ...r, skipped: JSON.parse(r.skipped) as Record<string, number> }));
+    const rows = this.#db.prepare('SELECT * FROM ingests ORDER BY id').all() as IngestRow[];
+    return rows.map(toIngest);
+  }
+
+  findIngest(fingerprint: string): IngestRecord | undefined {
+    const row = this.#db
+      .prepare('SELECT * FROM ingests WHERE fingerprint = ? ORDER BY id LIMIT 1')
+      .get(fingerprint) as IngestRow | undefined;
+    return row === undefined ? undefined : toIngest(row);
   }
 
   getSetting(key: string): unknown {
