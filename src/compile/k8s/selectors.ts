@@ -4,7 +4,7 @@ import type { GroupPeer } from './groups.js';
 /** A Kubernetes label selector (`metav1.LabelSelector`); `{}` selects everything. */
 export interface LabelSelector {
   matchLabels?: Record<string, string>;
-  matchExpressions?: { key: string; operator: 'In' | 'NotIn'; values: string[] }[];
+  matchExpressions?: { key: string; operator: 'In' | 'NotIn' | 'Exists'; values?: string[] }[];
 }
 
 /** One label-selector alternative: pods matching `pod` in namespaces matching `namespace`. */
@@ -77,7 +77,11 @@ export function admitsNamespace(selector: LabelSelector, namespace: string): boo
   }
   for (const expression of selector.matchExpressions ?? []) {
     const value = labels[expression.key];
-    const found = value !== undefined && expression.values.includes(value);
+    if (expression.operator === 'Exists') {
+      if (value === undefined) return false;
+      continue;
+    }
+    const found = value !== undefined && (expression.values ?? []).includes(value);
     if ((expression.operator === 'In') !== found) return false;
   }
   return true;
