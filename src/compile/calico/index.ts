@@ -1,0 +1,2 @@
+export { labelExpression, renderCalico } from './render.js';
+export type { CalicoOptions } from './render.js';

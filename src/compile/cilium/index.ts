@@ -1,0 +1,2 @@
+export { CILIUM_NAMESPACE_LABEL, renderCilium } from './render.js';
+export type { CiliumOptions } from './render.js';

@@ -1,0 +1,2 @@
+export { renderNwfilter } from './render.js';
+export type { NwfilterOptions } from './render.js';
