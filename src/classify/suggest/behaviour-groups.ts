@@ -23,7 +23,8 @@ interface GroupingOptions {
  * 1. signature: the set of `(direction, service)` a workload has, plus, for each edge,
  *    the group its peer is in (none in the first round);
  * 2. workloads with identical signatures form a group; a group smaller than `minGroup`
- *    is a likely variant (one extra peer, one missing service): each member joins the
+ *    (or, after the first round, than a quarter of the group its members were in) is a
+ *    likely variant (one extra peer, one missing service): each member joins the
  *    larger group whose signature is most similar (Jaccard ≥ 0.5), ties to the larger
  *    group, then the smaller id;
  * 3. label propagation: the peers' groups enter the signature and steps 1–2 repeat until
@@ -44,7 +45,7 @@ export function groupByBehaviour(
   let groupOf = new Map<string, string>();
   for (let round = 0; round <= options.rounds; round++) {
     const features = signatures(names, edges, groupOf, known);
-    const next = partition(names, features, options.minGroup);
+    const next = partition(names, features, options.minGroup, groupOf);
     if (round > 0 && samePartition(groupOf, next)) break;
     groupOf = next;
   }
@@ -71,7 +72,16 @@ function partition(
   names: readonly string[],
   features: ReadonlyMap<string, Set<string>>,
   minGroup: number,
+  previous: ReadonlyMap<string, string>,
 ): Map<string, string> {
+  const previousSize = new Map<string, number>();
+  for (const g of previous.values()) previousSize.set(g, (previousSize.get(g) ?? 0) + 1);
+  // A split must be substantial: a quarter of the group it comes from, so that one extra
+  // peer seen by a few members does not carve a new group out of an old one.
+  const isCore = (members: readonly string[]): boolean => {
+    const before = previousSize.get(previous.get(members[0]!) ?? '') ?? 0;
+    return members.length >= Math.max(minGroup, Math.ceil(before / 4));
+  };
   const bySignature = new Map<string, string[]>();
   for (const n of names) {
     const sig = [...features.get(n)!].sort().join('\n');
@@ -82,7 +92,7 @@ function partition(
   const cores: { id: string; size: number; features: Set<string> }[] = [];
   const index = new Map<string, number[]>();
   for (const members of bySignature.values()) {
-    if (members.length < minGroup) continue;
+    if (!isCore(members)) continue;
     const id = members[0]!; // names are sorted, so the first member is the smallest
     for (const m of members) groupOf.set(m, id);
     const at = cores.push({ id, size: members.length, features: features.get(id)! }) - 1;
@@ -90,7 +100,7 @@ function partition(
   }
 
   for (const members of bySignature.values()) {
-    if (members.length >= minGroup) continue;
+    if (isCore(members)) continue;
     for (const m of members) groupOf.set(m, nearestCore(features.get(m)!, cores, index) ?? m);
   }
   return groupOf;
