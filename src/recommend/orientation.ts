@@ -77,7 +77,9 @@ export function refineOrientation(flows: readonly OrientedFlow[]): RefinedFlow[]
     };
     const isClientByRange = (s: Side): boolean =>
       inRange(s) === true && inRange(other(s)) === false;
+    // A port answering several peers (fan-in) is not overturned by a callback guess.
     const isCallback = (s: Side): boolean =>
+      f.evidence === 'lower-port' &&
       flow.protocol === TCP &&
       rpcRangeOf(port(s)) !== undefined &&
       rpcClients.has(`${host(s)}|${host(other(s))}`);

@@ -54,7 +54,7 @@ export function rpcRangeOf(port: number): RpcRange | undefined {
  *   client reaching it there is an RPC client (it may have asked the mapper before the
  *   window began).
  * - Callback: DCOM servers call their clients back (OPC DA data callbacks do). When the
- *   edge's direction is only a guess (`lower-port`, `fan-in`) and its client is the server
+ *   edge's direction is only a guess (`lower-port`) and its client is the server
  *   of RPC calls from its own server, a dynamic-range port there is the caller's endpoint.
  *
  * @param edges Workload-level edges.
@@ -86,7 +86,7 @@ export function findRpcPorts(edges: readonly MapEdge[]): Map<MapEdge, RpcPort> {
 
   for (const e of edges) {
     const range = e.protocol === TCP ? rpcRangeOf(e.port) : undefined;
-    if (!range || out.has(e) || (e.evidence !== 'lower-port' && e.evidence !== 'fan-in')) continue;
+    if (!range || out.has(e) || e.evidence !== 'lower-port') continue;
     if (rpcClients.has(pairKey(e.server, e.client))) out.set(e, { range, how: 'callback' });
   }
   return out;
