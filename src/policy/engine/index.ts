@@ -1,0 +1,2 @@
+export { compileDecider } from './decider.js';
+export type { Decider, DeciderOptions } from './decider.js';
