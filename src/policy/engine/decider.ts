@@ -15,7 +15,7 @@ import { compileServices, servicesHold } from './compiled-services.js';
 import type { CompiledServices } from './compiled-services.js';
 import { createSideIndex, scanSideIndex } from './side-index.js';
 import type { IndexedEntry, SideIndex } from './side-index.js';
-import { createServiceBucket, scanServiceBucket } from './service-bucket.js';
+import { createServiceBucket, inlineServices, scanServiceBucket } from './service-bucket.js';
 import type { ServiceBucket } from './service-bucket.js';
 
 /** Options of a compiled decider. */
@@ -75,7 +75,12 @@ export function compileDecider(policy: Policy, options: DeciderOptions = {}): De
   const rest = createServiceBucket(
     rules
       .filter((rule) => isBroadSide(rule.to) && isBroadSide(rule.from))
-      .map((rule): IndexedEntry => ({ rule: rule.index, services: rule.services, term: null })),
+      .map((rule): IndexedEntry => ({
+        rule: rule.index,
+        services: rule.services,
+        ...inlineServices(rule.services),
+        term: null,
+      })),
   );
   return createDecider(rules, { toIndex, fromIndex, rest });
 }
@@ -132,9 +137,20 @@ function createDecider(rules: readonly CompiledRule[], indexes: Indexes): Decide
   let fromAddress: AddressKey | undefined;
   let toAddress: AddressKey | undefined;
 
-  const keyOf = (endpoint: Endpoint): AddressKey | undefined => {
+  // IPv4 keys are written into one object per side instead of allocating two per decision.
+  const fromV4: { readonly family: 4; key: number } = { family: 4, key: 0 };
+  const toV4: { readonly family: 4; key: number } = { family: 4, key: 0 };
+  const keyOf = (
+    endpoint: Endpoint,
+    v4Slot: { readonly family: 4; key: number },
+  ): AddressKey | undefined => {
     const text = endpoint.address;
     if (text === undefined) return undefined;
+    const v4 = dottedQuadKey(text);
+    if (v4 >= 0) {
+      v4Slot.key = v4;
+      return v4Slot;
+    }
     let key = addresses.get(text);
     if (key === undefined) {
       if (addresses.size >= ADDRESS_CACHE_LIMIT) addresses.clear();
@@ -144,33 +160,41 @@ function createDecider(rules: readonly CompiledRule[], indexes: Indexes): Decide
     return key ?? undefined;
   };
 
+  const servicesOf = (entry: IndexedEntry): boolean => {
+    const protocol = entry.protocol;
+    if (protocol === -1) return true;
+    if (protocol === -2) return servicesHold(rules[entry.rule]!.services, question);
+    return (
+      protocol === question.protocol && entry.first <= question.port && question.port <= entry.last
+    );
+  };
   const accept = (rule: CompiledRule): void => {
     stamps[rule.index] = epoch;
     matched[count++] = rule.index;
   };
   const visitTo = (entry: IndexedEntry): void => {
+    if (stamps[entry.rule] === epoch || !servicesOf(entry)) return;
     const rule = rules[entry.rule]!;
-    if (stamps[rule.index] === epoch || !servicesHold(rule.services, question)) return;
     if (entry.term !== null && !termHolds(entry.term, question.to, toAddress)) return;
     if (selectorHolds(rule.from, question.from, fromAddress)) accept(rule);
   };
   const visitFrom = (entry: IndexedEntry): void => {
+    if (stamps[entry.rule] === epoch || !servicesOf(entry)) return;
     const rule = rules[entry.rule]!;
-    if (stamps[rule.index] === epoch || !servicesHold(rule.services, question)) return;
     if (entry.term !== null && !termHolds(entry.term, question.from, fromAddress)) return;
     if (selectorHolds(rule.to, question.to, toAddress)) accept(rule);
   };
   const visitRest = (entry: IndexedEntry): void => {
+    if (stamps[entry.rule] === epoch || !servicesOf(entry)) return;
     const rule = rules[entry.rule]!;
-    if (stamps[rule.index] === epoch || !servicesHold(rule.services, question)) return;
     if (!selectorHolds(rule.from, question.from, fromAddress)) return;
     if (selectorHolds(rule.to, question.to, toAddress)) accept(rule);
   };
 
   const decide = (asked: FlowQuestion): Decision => {
     question = asked;
-    fromAddress = keyOf(asked.from);
-    toAddress = keyOf(asked.to);
+    fromAddress = keyOf(asked.from, fromV4);
+    toAddress = keyOf(asked.to, toV4);
     count = 0;
     epoch = epoch === 0xffffffff ? restart(stamps) : epoch + 1;
 
@@ -180,6 +204,37 @@ function createDecider(rules: readonly CompiledRule[], indexes: Indexes): Decide
     return decideMatched(rules, matched, count);
   };
   return { decide, ruleCount: rules.length };
+}
+
+/**
+ * The key of a canonical dotted quad read digit by digit, or -1 for anything else (which
+ * then goes through the lenient parser). Cheaper than a cache lookup: hashing the address
+ * text costs more than reading its at most 15 characters.
+ */
+function dottedQuadKey(text: string): number {
+  let key = 0;
+  let octet = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (code === 46) {
+      if (digits === 0 || dots === 3) return -1;
+      key = key * 256 + octet;
+      octet = 0;
+      digits = 0;
+      dots++;
+      continue;
+    }
+    if (code < 48 || code > 57) return -1;
+    // A leading zero is left to the lenient parser, which may read it as octal.
+    if (digits === 1 && octet === 0) return -1;
+    octet = octet * 10 + (code - 48);
+    digits++;
+    if (octet > 255) return -1;
+  }
+  if (digits === 0 || dots !== 3) return -1;
+  return key * 256 + octet;
 }
 
 function restart(stamps: Uint32Array): number {

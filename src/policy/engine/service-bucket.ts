@@ -7,6 +7,26 @@ import { IntervalIndex } from './interval-index.js';
 export interface BucketEntry {
   readonly rule: number;
   readonly services: CompiledServices;
+  /**
+   * The rule's services inlined when they are one protocol with one port range (most
+   * rules): the protocol, else -1 for every service and -2 for anything else. Checking
+   * these fields saves following four pointers into the rule per candidate, which at
+   * 10 000 rules are cache misses.
+   */
+  readonly protocol: number;
+  readonly first: number;
+  readonly last: number;
+}
+
+/** The inlined service fields of an entry for a rule's services. */
+export function inlineServices(
+  services: CompiledServices,
+): Pick<BucketEntry, 'protocol' | 'first' | 'last'> {
+  if (services.all) return { protocol: -1, first: 0, last: 0 };
+  const only = services.entries.length === 1 ? services.entries[0] : undefined;
+  const range = only?.ports?.length === 1 ? only.ports[0] : undefined;
+  if (only === undefined || range === undefined) return { protocol: -2, first: 0, last: 0 };
+  return { protocol: only.protocol, first: range.first, last: range.last };
 }
 
 /**

@@ -5,7 +5,7 @@ import { isBroadSide } from './compiled-selector.js';
 import type { CompiledTerm } from './compiled-selector.js';
 import type { CompiledRule } from './decider.js';
 import { IntervalIndex } from './interval-index.js';
-import { createServiceBucket, scanServiceBucket } from './service-bucket.js';
+import { createServiceBucket, inlineServices, scanServiceBucket } from './service-bucket.js';
 import type { BucketEntry, ServiceBucket } from './service-bucket.js';
 
 /**
@@ -52,6 +52,7 @@ export function createSideIndex(rules: readonly CompiledRule[], side: 'from' | '
       const entry = (check: CompiledTerm | null): IndexedEntry => ({
         rule: rule.index,
         services: rule.services,
+        ...inlineServices(rule.services),
         term: check,
       });
       if (term.kind === 'labels') {
