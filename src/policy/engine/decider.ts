@@ -29,8 +29,11 @@ export interface DeciderOptions {
 
 /** A policy compiled for answering many questions. */
 export interface Decider {
-  /** The decision `evaluate(policy, question, options)` gives, computed from the indexes. */
-  decide(question: FlowQuestion): Decision;
+  /**
+   * The decision `evaluate(policy, question, options)` gives, computed from the indexes.
+   * A plain function, so it can be passed around without its object.
+   */
+  readonly decide: (question: FlowQuestion) => Decision;
   /** How many rules take part (expired ones are left out). */
   readonly ruleCount: number;
 }

@@ -80,11 +80,13 @@ export class IntervalIndex<K extends number | bigint, V> {
 
 /** The next key on the line (the end of the IPv6 line yields 2^128, a key no address has). */
 export function successor<K extends number | bigint>(key: K): K {
-  return (typeof key === 'bigint' ? key + 1n : (key as number) + 1) as K;
+  const value: number | bigint = key;
+  return (typeof value === 'bigint' ? value + 1n : value + 1) as K;
 }
 
 function predecessor<K extends number | bigint>(key: K): K {
-  return (typeof key === 'bigint' ? key - 1n : (key as number) - 1) as K;
+  const value: number | bigint = key;
+  return (typeof value === 'bigint' ? value - 1n : value - 1) as K;
 }
 
 /** Orders keys of one family. */

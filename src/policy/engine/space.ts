@@ -2,7 +2,7 @@ import { hasPorts, isIcmp, protocolName } from '../../domain/index.js';
 import type { Address, Endpoint, Policy, ServiceEntry, Workload } from '../../domain/index.js';
 
 import { V4_MAX, V6_MAX, addressKey, keyText } from './address-key.js';
-import type { AddressKey, KeyRange } from './address-key.js';
+import type { KeyRange } from './address-key.js';
 import { compileSelector, termHolds } from './compiled-selector.js';
 import type { CompiledTerm } from './compiled-selector.js';
 import { compareKeys, successor } from './interval-index.js';
@@ -144,7 +144,7 @@ function outsideRegions(
     for (const interval of elementaryIntervals(addressTerms, family)) {
       const address = freeAddress(family, interval, taken);
       if (address === undefined) continue;
-      const key = addressKey(address) as AddressKey;
+      const key = addressKey(address)!;
       const holding = addressTerms.filter((term) => termHolds(term, {}, key));
       const signature = holding.map((term) => addressTerms.indexOf(term)).join(',');
       const group = groups.get(signature);
