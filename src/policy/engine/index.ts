@@ -1,0 +1,4 @@
+export { compileDecider } from './decider.js';
+export type { Decider, DeciderOptions } from './decider.js';
+export { createPolicySpace, portText } from './space.js';
+export type { PolicySpace, ServiceAtom, SpaceEndpoint } from './space.js';

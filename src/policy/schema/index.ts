@@ -1,0 +1,1 @@
+export { POLICY_SCHEMA } from './policy-schema.js';
