@@ -126,7 +126,7 @@ async function collect(opts: CollectOptions, cmd: Command): Promise<number> {
   );
   const duration = positive(opts.duration, '--duration');
   const maxFlows = positive(opts.maxFlows, '--max-flows');
-  const batchFlows = positive(opts.batchFlows, '--batch-flows') ?? 50_000;
+  const batchFlows = positive(opts.batchFlows, '--batch-flows') ?? 10_000;
   const batchMs = positive(opts.batchMs, '--batch-ms') ?? 1_000;
   const receiveBuffer = positive(opts.receiveBuffer, '--receive-buffer') ?? DEFAULT_RECEIVE_BUFFER;
 
@@ -230,7 +230,7 @@ export function registerCollect(program: Command): void {
     )
     .option('--duration <seconds>', 'stop after this many seconds (default: until SIGINT/SIGTERM)')
     .option('--max-flows <n>', 'stop after this many flows')
-    .option('--batch-flows <n>', 'write to the store every N flows', '50000')
+    .option('--batch-flows <n>', 'write to the store every N flows', '10000')
     .option('--batch-ms <ms>', 'and at least every T milliseconds', '1000')
     .option(
       '--receive-buffer <bytes>',
