@@ -63,6 +63,27 @@ function maybe<K extends string, V>(key: K, value: V | undefined): Partial<Recor
   return value === undefined ? {} : ({ [key]: value } as Record<K, V>);
 }
 
+/** Writes payloads as UDP packets into a pcap (or pcapng) file with `text2pcap -u`. */
+export function wrapPayloadsForTest(
+  payloads: readonly Uint8Array[],
+  file: string,
+  options: { pcapng?: boolean; sport?: number; dport?: number } = {},
+): void {
+  const dump = `${file}.txt`;
+  writeFileSync(dump, hexDump(payloads));
+  const args = [
+    ...(options.pcapng ? ['-n'] : []),
+    '-q',
+    '-u',
+    `${options.sport ?? 40000},${options.dport ?? 2055}`,
+    dump,
+    file,
+  ];
+  const wrap = spawnSync('text2pcap', args, { encoding: 'utf8' });
+  rmSync(dump, { force: true });
+  if (wrap.status !== 0) throw new Error(`text2pcap failed: ${wrap.stderr}`);
+}
+
 /**
  * Wraps payloads as UDP packets (`text2pcap -u SPORT,DPORT`), decodes them with
  * `tshark -d udp.port==DPORT,cflow -T json` and returns the flow records per packet.
