@@ -111,14 +111,3 @@ export function fieldKind(element: number, enterprise: number): FieldKind {
   if (element === 2 || element === 86) return FIELD.reversePackets;
   return FIELD.skip;
 }
-
-/** Whether a field of this kind is only meaningful in options data (sampling, clocks). */
-export function isOptionsKind(kind: FieldKind): boolean {
-  return (
-    kind === FIELD.samplingInterval ||
-    kind === FIELD.samplerRandomInterval ||
-    kind === FIELD.samplingPacketInterval ||
-    kind === FIELD.samplingPacketSpace ||
-    kind === FIELD.systemInitMillis
-  );
-}
