@@ -1,4 +1,4 @@
-import { EVIDENCE_STRENGTH, protocolName } from '../domain/index.js';
+import { EVIDENCE_STRENGTH, formatService } from '../domain/index.js';
 import type { Address, EdgeHour, Workload } from '../domain/index.js';
 import type { MapEdge } from '../map/index.js';
 import { indexAddresses } from '../map/index.js';
@@ -71,7 +71,7 @@ function startEdge(client: string, server: string, hour: EdgeHour): MutableLearn
     serverAddress: hour.server,
     protocol: hour.protocol,
     port: hour.port,
-    service: `${protocolName(hour.protocol)}/${hour.port}`,
+    service: formatService(hour.protocol, hour.port),
     flows: hour.flows,
     rejected: hour.rejected,
     packets: hour.packetsToServer + hour.packetsToClient,

@@ -22,12 +22,14 @@ export interface Side {
   readonly network?: NetworkDefinition;
 }
 
-/** The internet: everything outside the internal ranges. */
-export const INTERNET: NetworkDefinition = {
-  name: 'internet',
-  cidrs: ['0.0.0.0/0', '::/0'],
-  except: INTERNAL_RANGES.map(String),
-};
+/** The internet: everything outside the private ranges and the declared internal ones. */
+export function internetNetwork(internal: readonly Cidr[] = []): NetworkDefinition {
+  return {
+    name: 'internet',
+    cidrs: ['0.0.0.0/0', '::/0'],
+    except: [...INTERNAL_RANGES, ...internal].map(String),
+  };
+}
 
 /** Resolves map node names to rule sides. */
 export interface SideResolver {
@@ -72,7 +74,7 @@ export function createSideResolver(
   const resolve = (node: string): Side => {
     const w = byName.get(node);
     const outside = w ? isOutsideWorkload(w, internal) : isOutside(node as Address, internal);
-    if (outside) return networkSide(INTERNET);
+    if (outside) return networkSide(internetNetwork(internal));
     if (w && isUnknown(w)) {
       const p = prefix24(w.addresses[0]!)!;
       const name = `unknown-${slug(p)}`;
