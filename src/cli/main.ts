@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 
 import { registerAnalyze } from './commands/analyze.js';
+import { registerCollect } from './commands/collect.js';
 import { registerCompile } from './commands/compile.js';
 import { registerDemo } from './commands/demo.js';
 import { registerDiscover } from './commands/discover.js';
@@ -27,6 +28,7 @@ export function createProgram(): Command {
     });
 
   registerDiscover(program);
+  registerCollect(program);
   registerLabel(program);
   registerMap(program);
   registerRecommend(program);

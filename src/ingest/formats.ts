@@ -1,6 +1,7 @@
 import { InputError } from '../domain/index.js';
 import { readHead } from './head.js';
 import { isPcap, readPcap } from './pcap/index.js';
+import { isNetflowPayloads, readNetflowPayloads } from './netflow/index.js';
 import type { FlowSink, ReadReport, WorkloadSink } from './report.js';
 import { isVpcFlowLog, readVpcFlowLog } from './vpc/index.js';
 import { isZeekConnLog, readZeekConnLog } from './zeek/index.js';
@@ -21,6 +22,16 @@ export interface FlowFormat {
 
 /** Every flow format, in the order auto-detection tries them. */
 export const FLOW_FORMATS: readonly FlowFormat[] = [
+  // A raw export payload is recognised by its header; a capture of export packets is read
+  // as packets unless --format netflow says otherwise, since a capture holding some export
+  // traffic among other traffic is still a capture.
+  {
+    name: 'netflow',
+    description:
+      'NetFlow v5/v9 and IPFIX export payloads (--format netflow for a capture of export packets)',
+    sniff: (head) => !isPcap(head) && isNetflowPayloads(head),
+    read: (f, s) => readNetflowPayloads(f, s),
+  },
   {
     name: 'pcap',
     description: 'pcap and pcapng packet captures',

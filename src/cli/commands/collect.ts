@@ -12,6 +12,7 @@ import type { ExporterCounters, ListenAddress, NetflowStats } from '../../ingest
 import { formatTable, parseOutput, printData } from '../output.js';
 import { action } from '../run.js';
 import { findWorkspace, openWorkspaceStore } from '../workspace.js';
+import { workspaceOf } from './discover.js';
 
 interface CollectOptions {
   listen: string[];
@@ -43,12 +44,6 @@ export interface CollectSummary {
  * from there: discover.ts loads every file reader (ingest/index.ts), and the collector
  * should start without them.
  */
-function workspaceOf(cmd: Command): string | undefined {
-  let root: Command = cmd;
-  while (root.parent) root = root.parent;
-  return root.opts<{ workspace?: string }>().workspace;
-}
-
 function positive(value: string | undefined, option: string): number | undefined {
   if (value === undefined) return undefined;
   const number = Number(value);
