@@ -10,6 +10,9 @@ import type { Address } from './address.js';
  * - `listening`: an inventory or scan lists the port as open on that side.
  * - `well-known-port`: the port is below 1024 on that side only.
  * - `service-port`: a registered service port Bulkhead knows (502, 1433, 44818…).
+ * - `endpoint-mapper`: a Windows RPC dynamic port reached after a call to tcp/135 there.
+ * - `client-port-range`: the other side's port lies in that host's observed client range.
+ * - `rpc-callback`: a DCOM callback to a host that called this one's endpoint mapper.
  * - `fan-in`: that address and port answered several peers; the other side's did not.
  * - `lower-port`: nothing better; the lower port was taken as the service.
  */
@@ -20,6 +23,9 @@ export type DirectionEvidence =
   | 'listening'
   | 'well-known-port'
   | 'service-port'
+  | 'endpoint-mapper'
+  | 'client-port-range'
+  | 'rpc-callback'
   | 'fan-in'
   | 'lower-port';
 
@@ -31,6 +37,9 @@ export const EVIDENCE_STRENGTH: readonly DirectionEvidence[] = [
   'listening',
   'well-known-port',
   'service-port',
+  'endpoint-mapper',
+  'client-port-range',
+  'rpc-callback',
   'fan-in',
   'lower-port',
 ];

@@ -1,5 +1,6 @@
 import type { Address, Flow } from '../domain/index.js';
 import { aggregateEdges, listeningKey, orientFlows } from '../resolve/index.js';
+import { refineOrientation } from '../recommend/index.js';
 import type { Store } from '../store/index.js';
 
 /** How many flows are held before they are oriented, aggregated and written. */
@@ -34,7 +35,7 @@ export function createEdgeWriter(store: Store, batchSize = DEFAULT_BATCH): EdgeW
       if (flow.origin === 'handshake')
         listening.add(listeningKey(flow.dst, flow.protocol, flow.dstPort));
     }
-    const edges = aggregateEdges(orientFlows(batch, { listening }));
+    const edges = aggregateEdges(refineOrientation(orientFlows(batch, { listening })));
     batch = [];
     store.addEdges(edges);
     const addresses = new Set<Address>();

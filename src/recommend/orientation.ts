@@ -134,7 +134,7 @@ function orient(
     server: flipped ? flow.src : flow.dst,
     port: flipped ? flow.srcPort : flow.dstPort,
     flipped,
-    evidence: f.evidence,
+    evidence: by,
     refinement: { by, was: f.evidence, swapped: flipped !== f.flipped, detail },
   };
 }

@@ -120,7 +120,9 @@ export function registerDiscover(program: Command): void {
             store.close();
           }
           printData(output, summaries);
-          return failed ? 2 : 0;
+          if (failed) return 2;
+          // Rejected records are findings, as check's errors are.
+          return summaries.some((summary) => summary.rejected > 0) ? 1 : 0;
         },
       ),
     );
