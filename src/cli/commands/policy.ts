@@ -9,6 +9,7 @@ import {
 import type { IsolationResult } from '../../analyze/index.js';
 import {
   InputError,
+  formatPlace,
   parseLabel,
   protocolName,
   protocolNumber,
@@ -16,6 +17,10 @@ import {
 } from '../../domain/index.js';
 import type { Endpoint, FlowQuestion, Policy, Workload } from '../../domain/index.js';
 import { evaluate, explain, runPolicyTests } from '../../policy/index.js';
+import { lintPolicy } from '../../policy/lint/index.js';
+import type { LintFinding } from '../../policy/lint/index.js';
+import { buildMap } from '../../map/index.js';
+import type { MapEdge } from '../../map/index.js';
 import type { Store } from '../../store/index.js';
 import { formatTable, parseOutput, printData } from '../output.js';
 import { formatIssue, readPolicy, requirePolicy } from '../policy-files.js';
@@ -26,15 +31,23 @@ import { windowOf } from './map.js';
 
 /** Workloads of the workspace when there is one; none otherwise (a policy checked alone). */
 function workloadsIfAny(cmd: Command): Workload[] {
+  return workspaceIfAny(cmd)?.workloads ?? [];
+}
+
+/** Workloads and stored edges of the workspace when there is one (a policy may be checked alone). */
+function workspaceIfAny(
+  cmd: Command,
+): { workloads: Workload[]; edges: readonly MapEdge[] } | undefined {
   let store: Store;
   try {
     store = openWorkspaceStore(findWorkspace(workspaceOf(cmd)));
   } catch (error) {
-    if (error instanceof InputError && workspaceOf(cmd) === undefined) return [];
+    if (error instanceof InputError && workspaceOf(cmd) === undefined) return undefined;
     throw error;
   }
   try {
-    return store.listWorkloads();
+    const workloads = store.listWorkloads();
+    return { workloads, edges: buildMap(workloads, store.listEdges()).edges };
   } finally {
     store.close();
   }
@@ -132,24 +145,35 @@ export function registerPolicy(program: Command): void {
       action((path: string, opts: { output: string }, cmd: Command) => {
         const output = parseOutput(opts.output);
         const { policy, issues } = readPolicy(path);
-        const workloads = workloadsIfAny(cmd);
+        const workspace = workspaceIfAny(cmd);
+        const workloads = workspace?.workloads ?? [];
+        const at = Date.now();
         const tests = policy ? runPolicyTests(policy, workloads) : [];
+        const lint = policy
+          ? lintPolicy(policy, {
+              workloads,
+              ...(workspace && workspace.edges.length > 0 ? { edges: workspace.edges } : {}),
+              at,
+            })
+          : [];
+        const lintErrors = lint.filter((f) => f.severity === 'error').length;
         const isolation = policy
           ? checkIsolation(buildReachGraph(policy, workloads, { at: Date.now() }))
           : [];
-        const errors = issues.filter((i) => i.severity === 'error').length;
+        const errors = issues.filter((i) => i.severity === 'error').length + lintErrors;
         const failed = tests.filter((t) => !t.passed).length;
         const broken = isolation.filter((r) => !r.holds).length;
         const code = errors > 0 || failed > 0 || broken > 0 ? 1 : 0;
-        if (printData(output, { valid: policy !== undefined, issues, tests, isolation }))
+        if (printData(output, { valid: policy !== undefined, issues, lint, tests, isolation }))
           return code;
 
         for (const issue of issues) process.stdout.write(`${formatIssue(issue)}\n`);
+        for (const finding of lint) process.stdout.write(`${formatFinding(finding, path)}\n`);
         for (const test of tests) {
           if (!test.passed) process.stdout.write(`${test.message}\n`);
         }
         for (const result of isolation) process.stdout.write(formatIsolation(result));
-        const warnings = issues.length - errors;
+        const warnings = issues.length + lint.length - errors;
         process.stdout.write(
           `${path}: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}; ` +
             `tests: ${tests.length - failed} passed, ${failed} failed` +
@@ -299,6 +323,11 @@ export function formatSimulation(result: ReturnType<typeof simulate>): string {
         );
   const total = result.allowedFlows + result.deniedFlows;
   return `${hits}\n${denied}${result.edges.length} edges, ${total} flows: ${result.allowedFlows} allowed, ${result.deniedFlows} denied\n`;
+}
+
+function formatFinding(finding: LintFinding, path: string): string {
+  const place = finding.place ? formatPlace(finding.place) : path;
+  return `${place}: ${finding.severity} [${finding.code}] ${finding.message}`;
 }
 
 function formatIsolation(result: IsolationResult): string {
