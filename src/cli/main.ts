@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 
 import { registerAnalyze } from './commands/analyze.js';
+import { registerRisk } from './commands/classify.js';
 import { registerCollect } from './commands/collect.js';
 import { registerCompile } from './commands/compile.js';
 import { registerDemo } from './commands/demo.js';
@@ -31,6 +32,7 @@ export function createProgram(): Command {
   registerCollect(program);
   registerLabel(program);
   registerMap(program);
+  registerRisk(program);
   registerRecommend(program);
   registerPolicy(program);
   registerImport(program);

@@ -7,6 +7,7 @@ import { InputError, parseLabel } from '../../domain/index.js';
 import { buildMap } from '../../map/index.js';
 import { formatTable, parseOutput, printData } from '../output.js';
 import { action } from '../run.js';
+import { registerSuggest } from './classify.js';
 import { findWorkspace, openWorkspaceStore } from '../workspace.js';
 import { workspaceOf } from './discover.js';
 
@@ -25,6 +26,7 @@ function readText(file: string): string {
 /** `label set` and `label apply`. */
 export function registerLabel(program: Command): void {
   const label = program.command('label').description('give workloads labels');
+  registerSuggest(label);
 
   label
     .command('set')

@@ -105,7 +105,7 @@ export function renderGateway(
 }
 
 function hostChainName(point: EnforcementPoint, direction: Direction): string {
-  return `${slug(point.workload)}-${direction}`;
+  return `${hostSlug(point.workload)}-${direction}`;
 }
 
 /** The chains of one host in one direction: one per tier and one that jumps to them. */
@@ -142,7 +142,7 @@ function renderTier(
     for (const family of FAMILIES) {
       for (const set of ruleSets(rule, family, PEER_FIELD[direction])) {
         const setName = context.nameSet(
-          `${slug(point.workload)}-${direction}-${slug(rule.id)}-${family}-${set.shape}`,
+          `${hostSlug(point.workload)}-${direction}-${slug(rule.id)}-${family}-${set.shape}`,
         );
         context.sets.push(renderSet(setName, set, rule.id));
         const match = set.match.replace('@SET', `@${setName}`);
@@ -215,4 +215,13 @@ function baseChain(points: readonly EnforcementPoint[], direction: Direction): s
     );
   }
   return [...lines, '\t}'].join('\n');
+}
+
+/**
+ * A host's part of chain and set names. nft identifiers must start with a letter, and
+ * hosts discovered from flows are named after their address (`141.81.0.10`).
+ */
+function hostSlug(workload: string): string {
+  const text = slug(workload);
+  return /^[a-z]/i.test(text) ? text : `h-${text}`;
 }
