@@ -78,6 +78,37 @@ describe.skipIf(skip)(`bulkhead on mb2.pcap${skip ? ` (skipped: ${why})` : ''}`,
     expect(sim.hits.find((h) => h.rule === null)).toBeUndefined();
   });
 
+  it('bounds the blast radius of a compromised PLC: every host without policy, none under the recommendation', () => {
+    const policyFile = join(dir, 'policy.yaml');
+    const run = bulkhead(
+      dir,
+      'blast-radius',
+      '141.81.0.66',
+      '--policy',
+      policyFile,
+      '--output',
+      'json',
+    );
+    expect(run.code).toBe(0);
+    const radius = JSON.parse(run.stdout) as {
+      withoutPolicy: number;
+      current: { reached: { workload: string }[] };
+    };
+    // Without policy the network is flat: the PLC reaches the 37 other hosts.
+    expect(radius.withoutPolicy).toBe(37);
+    // The PLC only ever answered; the observed flows need nothing from it.
+    expect(radius.current.reached).toEqual([]);
+    // The operator station, by contrast, reaches the PLCs and servers it polls.
+    const hmi = JSON.parse(
+      bulkhead(dir, 'blast-radius', '141.81.0.10', '--policy', policyFile, '--output', 'json')
+        .stdout,
+    ) as typeof radius;
+    const served = new Set(
+      map.edges.filter((e) => e.client === '141.81.0.10').map((e) => e.server),
+    );
+    expect(hmi.current.reached.filter((r) => !served.has(r.workload))).toEqual([]);
+  });
+
   it('denies exactly the edges of a deleted rule, by default', () => {
     const policyFile = join(dir, 'policy.yaml');
     const doc = parse(readFileSync(policyFile, 'utf8')) as {
