@@ -55,7 +55,13 @@ export function workloadParties(policy: Policy, workloads: readonly Workload[]):
   const byAddress = usesTerm(policy, ['cidr', 'network']);
 
   const segments = [...policy.segments.values()];
-  const cache = new Map<string, { from: Uint8Array; to: Uint8Array; segments: string[] }>();
+  const sideTexts = rules.map(
+    (rule) => [JSON.stringify(rule.from), JSON.stringify(rule.to)] as const,
+  );
+  const cache = new Map<
+    string,
+    { from: Uint8Array; to: Uint8Array; segments: string[]; signature: string }
+  >();
   const parties = new Map<
     string,
     { members: string[]; workload: Workload; from: Uint8Array; to: Uint8Array; segments: string[] }
@@ -65,21 +71,33 @@ export function workloadParties(policy: Policy, workloads: readonly Workload[]):
     const key = `${labelsKey}|${byName ? workload.name : ''}|${byAddress ? workload.addresses.join(',') : ''}`;
     let bits = cache.get(key);
     if (!bits) {
-      bits = {
-        from: Uint8Array.from(rules, (rule) =>
-          selectsWorkload(policy, rule.from, workload) ? 1 : 0,
-        ),
-        to: Uint8Array.from(rules, (rule) => (selectsWorkload(policy, rule.to, workload) ? 1 : 0)),
-        segments: segments
-          .filter((seg) => selectsWorkload(policy, seg.select, workload))
-          .map((seg) => seg.name),
+      // Rule sides repeat (many rules name the same group): decide each distinct side once
+      // per workload kind. Without address terms the addresses need not be tried at all.
+      const memo = new Map<string, boolean>();
+      const test = (selector: Selector, text: string): 0 | 1 => {
+        let hit = memo.get(text);
+        if (hit === undefined) {
+          hit = byAddress
+            ? selectsWorkload(policy, selector, workload)
+            : selectsEndpoint(policy, selector, { name: workload.name, labels: workload.labels });
+          memo.set(text, hit);
+        }
+        return hit ? 1 : 0;
       };
+      const from = Uint8Array.from(rules, (rule, i) => test(rule.from, sideTexts[i]![0]));
+      const to = Uint8Array.from(rules, (rule, i) => test(rule.to, sideTexts[i]![1]));
+      const inSegments = segments
+        .filter((seg) => selectsWorkload(policy, seg.select, workload))
+        .map((seg) => seg.name);
+      // The signature is built once per distinct key, not once per workload: at 2 000 rules
+      // it is 4 000 characters long.
+      const signature = `${from.join('')}|${to.join('')}|${inSegments.join(',')}`;
+      bits = { from, to, segments: inSegments, signature };
       cache.set(key, bits);
     }
-    const signature = `${bits.from.join('')}|${bits.to.join('')}|${bits.segments.join(',')}`;
-    const party = parties.get(signature);
+    const party = parties.get(bits.signature);
     if (party) party.members.push(workload.name);
-    else parties.set(signature, { members: [workload.name], workload, ...bits });
+    else parties.set(bits.signature, { members: [workload.name], workload, ...bits });
   }
 
   return [...parties.entries()].map(([key, p]) => {
