@@ -18,6 +18,8 @@ export interface IngestOptions {
   readonly format?: string;
   /** Ingest a file whose content was ingested before (its flows then count twice). */
   readonly again?: boolean;
+  /** Incremented for every flow read, for a progress display. */
+  readonly counter?: { flows: number };
   /** CSV flows with these column names (implies the CSV flow format). */
   readonly csvMapping?: CsvFlowMapping;
 }
@@ -78,11 +80,13 @@ export async function ingestFile(
     : await chooseFormat(file, options.format);
 
   const writer = createEdgeWriter(store);
+  const { counter } = options;
   const named = new Map<string, Workload>();
   const report = await format.read(
     file,
     (flow) => {
       writer.add(flow);
+      if (counter) counter.flows += 1;
     },
     (workload) => {
       named.set(workload.name, workload);

@@ -10,6 +10,7 @@ import type { IngestSummary, RejectedRecord } from '../../ingest/index.js';
 import { isNmapXml, readInventoryCsv, readNmapXml } from '../../ingest/inventory/index.js';
 import { readHead } from '../../ingest/index.js';
 import { formatTable, parseOutput, printData } from '../output.js';
+import { startProgress } from '../progress.js';
 import { action } from '../run.js';
 import { findWorkspace, initWorkspace, openWorkspaceStore, parseInternal } from '../workspace.js';
 
@@ -103,11 +104,13 @@ export function registerDiscover(program: Command): void {
           try {
             for (const file of files) {
               try {
+                const progress = output === 'table' ? startProgress(file) : undefined;
                 const summary = await ingestFile(store, file, {
+                  ...(progress ? { counter: progress.counter } : {}),
                   ...(opts.format === undefined ? {} : { format: opts.format }),
                   again: opts.again === true,
                   ...(csvMapping ? { csvMapping } : {}),
-                });
+                }).finally(() => progress?.stop());
                 summaries.push(summary);
                 if (output === 'table') process.stdout.write(formatIngestSummary(summary));
               } catch (error) {
