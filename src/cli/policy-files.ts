@@ -27,11 +27,9 @@ export function readPolicy(path: string): LoadedPolicy {
           .map((f) => join(path, f))
       : [path];
   } catch (error) {
-    throw new InputError(
-      `Cannot read policy: ${(error as Error).message}`,
-      { file: path },
-      { cause: error },
-    );
+    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+    const why = missing ? 'no such file or folder; check the path' : (error as Error).message;
+    throw new InputError(`Cannot read policy: ${why}`, { file: path }, { cause: error });
   }
   if (files.length === 0)
     throw new InputError('Cannot read policy: the folder holds no .yaml files', { file: path });

@@ -15,11 +15,9 @@ function readText(file: string): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (error) {
-    throw new InputError(
-      `Cannot read file: ${(error as Error).message}`,
-      { file },
-      { cause: error },
-    );
+    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+    const why = missing ? 'no such file; check the path' : (error as Error).message;
+    throw new InputError(`Cannot read file: ${why}`, { file }, { cause: error });
   }
 }
 
@@ -37,13 +35,19 @@ export function registerLabel(program: Command): void {
       action((name: string, pairs: string[], _opts: unknown, cmd: Command) => {
         const labels: Record<string, string | null> = {};
         for (const pair of pairs) {
+          const key = pair.split('=')[0]!.trim();
+          if (key in labels) {
+            throw new InputError(
+              `Cannot set label "${pair}": key "${key}" is given twice; a workload has one value per key`,
+            );
+          }
           if (/^[^=]+=$/.test(pair)) {
             labels[pair.slice(0, -1)] = null;
             continue;
           }
           try {
-            const [key, value] = parseLabel(pair);
-            labels[key] = value;
+            const [parsedKey, value] = parseLabel(pair);
+            labels[parsedKey] = value;
           } catch (error) {
             throw new InputError((error as Error).message, undefined, { cause: error });
           }

@@ -50,6 +50,13 @@ export function registerMap(program: Command): void {
             store.close();
           }
         })();
+        for (const key of map.by) {
+          if (!map.nodes.some((n) => n.labels[key] !== undefined)) {
+            process.stderr.write(
+              `note: no workload carries the label key "${key}", so every workload falls in "${key}=?"\n`,
+            );
+          }
+        }
         if (output === 'dot') {
           process.stdout.write(renderDot(map));
           return;

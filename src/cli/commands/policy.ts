@@ -105,12 +105,17 @@ export function parseServiceOption(
       return { protocol: entry.protocol, port: entry.ports?.[0]?.first ?? entry.icmpType ?? 0 };
     }
   }
-  const m = /^([a-z0-9]+)\/(\d{1,5})(?:\/(\d{1,3}))?$/.exec(text.trim().toLowerCase());
+  const m = /^([a-z0-9]+)\/(\d{1,6})(?:\/(\d{1,3}))?$/.exec(text.trim().toLowerCase());
+  if (m && Number(m[2]) > 65535) {
+    throw new InputError(
+      `Cannot read --service "${text}": port ${m[2]} is out of range; ports run from 0 to 65535`,
+    );
+  }
   const protocol = m ? protocolNumber(m[1]!) : undefined;
   const port = m ? Number(m[2]) : NaN;
   if (!m || protocol === undefined || port > 65535) {
     throw new InputError(
-      `Cannot read --service "${text}": write protocol/port like tcp/502, udp/53, icmp/8 or icmp/3/4, or a service the policy names`,
+      `Cannot read --service "${text}": write protocol/port like tcp/502, udp/53, icmp/8 or icmp/3/4, or a service the policy names${policy.services.size ? ` (${[...policy.services.keys()].slice(0, 12).join(', ')})` : ''}`,
     );
   }
   return m[3] === undefined ? { protocol, port } : { protocol, port, icmpCode: Number(m[3]) };
@@ -156,6 +161,7 @@ export function registerPolicy(program: Command): void {
               at,
             })
           : [];
+        if (policy) lint.push(...expiredRules(policy, at));
         const lintErrors = lint.filter((f) => f.severity === 'error').length;
         const isolation = policy
           ? checkIsolation(buildReachGraph(policy, workloads, { at: Date.now() }))
@@ -223,6 +229,8 @@ export function registerPolicy(program: Command): void {
             ...(trace ? { explain: trace } : {}),
           };
           if (printData(output, data)) return;
+          for (const hint of queryHints(policy, workloads, question))
+            process.stderr.write(`note: ${hint}\n`);
           if (trace) process.stdout.write(formatExplain(trace));
           process.stdout.write(
             `${decision.verdict} ${describeEndpoint(question.from)} → ${describeEndpoint(question.to)} : ${serviceText} ` +
@@ -293,8 +301,57 @@ export function registerPolicy(program: Command): void {
     );
 }
 
+/**
+ * What a person should know about a query's sides: a label side with no address does not
+ * meet network and CIDR rules, and labels no workload carries are probably a typo.
+ */
+function queryHints(
+  policy: Policy,
+  workloads: readonly Workload[],
+  question: FlowQuestion,
+): string[] {
+  const hints: string[] = [];
+  const usesAddresses = policy.tiers.some((t) =>
+    t.rules.some((r) =>
+      [...r.from, ...r.to].some((term) => term.kind === 'cidr' || term.kind === 'network'),
+    ),
+  );
+  for (const [side, endpoint] of [
+    ['--from', question.from],
+    ['--to', question.to],
+  ] as const) {
+    if (endpoint.address !== undefined || endpoint.labels === undefined) continue;
+    const labels = Object.entries(endpoint.labels);
+    const carried = workloads.some((w) => labels.every(([k, v]) => w.labels[k] === v));
+    if (!carried && workloads.length > 0)
+      hints.push(
+        `no workload carries ${labels.map(([k, v]) => `${k}=${v}`).join(',')} (${side}); the answer is for a hypothetical workload`,
+      );
+    if (usesAddresses)
+      hints.push(
+        `${side} names labels only, so network and CIDR rules cannot match it; query a workload or an address to include them`,
+      );
+  }
+  return hints;
+}
+
+/** The packet-tracer form of an explanation: each tier, each rule and why it matched or not. */
 function formatExplain(trace: ReturnType<typeof explain>): string {
-  return JSON.stringify(trace, null, 2) + '\n';
+  const lines: string[] = [];
+  for (const tier of trace.tiers) {
+    lines.push(
+      `tier ${tier.name}: ${tier.outcome === 'no-match' ? 'no rule matches, on to the next tier' : `${tier.outcome} by ${tier.rule ?? '?'}`}`,
+    );
+    for (const rule of tier.rules) {
+      const why = rule.matched
+        ? 'matches'
+        : `no: ${rule.mismatches.map((m) => (m === 'expired' ? 'expired' : `${m} differs`)).join(', ')}`;
+      const place = rule.place ? `  (${formatPlace(rule.place)})` : '';
+      lines.push(`  ${rule.matched ? '✓' : '·'} ${rule.action} ${rule.id}: ${why}${place}`);
+    }
+  }
+  if (trace.decision.rule === null) lines.push('no tier decided: default deny');
+  return lines.join('\n') + '\n';
 }
 
 /** The table form of a simulation: hits per rule, then each denied edge with its rule. */
@@ -323,6 +380,21 @@ export function formatSimulation(result: ReturnType<typeof simulate>): string {
         );
   const total = result.allowedFlows + result.deniedFlows;
   return `${hits}\n${denied}${result.edges.length} edges, ${total} flows: ${result.allowedFlows} allowed, ${result.deniedFlows} denied\n`;
+}
+
+/** Rules past their expiry: they no longer match, which a reviewer should know. */
+function expiredRules(policy: Policy, at: number): LintFinding[] {
+  return policy.tiers.flatMap((tier) =>
+    tier.rules
+      .filter((rule) => rule.expires !== undefined && rule.expires < at)
+      .map((rule) => ({
+        code: 'rule_expired' as LintFinding['code'],
+        severity: 'warning' as const,
+        rule: rule.id,
+        message: `Rule "${rule.id}" expired at ${new Date(rule.expires!).toISOString()} and no longer matches: remove it, or move its expires date if it is still needed`,
+        ...(rule.place ? { place: rule.place } : {}),
+      })),
+  );
 }
 
 function formatFinding(finding: LintFinding, path: string): string {

@@ -32,6 +32,11 @@ describe('readInventoryCsv() with bad rows', () => {
     },
     { name: 'a lax address', row: 'web-2,0x7f.1,,,,', want: 'column 2 "addresses" is "0x7f.1"' },
     {
+      name: 'an address another row already has',
+      row: 'web-2,198.18.0.10,,,,',
+      want: 'column 2 "addresses" holds 198.18.0.10, which line 2 already gives another workload',
+    },
+    {
       name: 'no address',
       row: 'web-2,,,,,',
       want: 'column 2 "addresses" is "": list one or more addresses',

@@ -45,7 +45,16 @@ function importRow(
       rejectRecord(report, record.line, message);
       return;
     }
+    // An address belongs to one workload: a second row claiming it is a mistake in the file.
+    const taken = workload.addresses.find((a) => firstLine.has(`address ${a}`));
+    if (taken !== undefined) {
+      const line = firstLine.get(`address ${taken}`)!;
+      const message = `column ${columns.addresses + 1} "addresses" holds ${taken}, which line ${line} already gives another workload: an address belongs to one workload`;
+      rejectRecord(report, record.line, message);
+      return;
+    }
     firstLine.set(workload.name, record.line);
+    for (const address of workload.addresses) firstLine.set(`address ${address}`, record.line);
     report.workloads.push(workload);
   } catch (err) {
     if (!(err instanceof RangeError)) throw err;
