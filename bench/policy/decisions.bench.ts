@@ -1,6 +1,8 @@
 /**
- * Decisions per second per core: the compiled decider against a straightforward loop that
- * checks every rule of every tier, on the same generated policies and flows.
+ * Decisions per second per core: the compiled decider, on its replay path (endpoints
+ * prepared once, `decideIds`) and on its one-off path (`decide(question)`), against a
+ * straightforward loop that checks every rule of every tier, on the same generated
+ * policies and flows.
  *
  * Run with `npx vitest bench --run bench/policy` (see bench/README.md).
  */
@@ -16,6 +18,7 @@ import type {
   Tier,
 } from '../../src/domain/index.js';
 import { compileDecider } from '../../src/policy/engine/index.js';
+import type { Decider, EndpointId } from '../../src/policy/engine/index.js';
 import { ruleMatches } from '../../src/policy/index.js';
 
 const SIZES = [10, 100, 1_000, 10_000];
@@ -176,29 +179,89 @@ function measure(
   return (decisions / elapsed) * 1000;
 }
 
+/** Stored flows as replay holds them: endpoints prepared once, columns of numbers. */
+interface Replay {
+  readonly from: readonly EndpointId[];
+  readonly to: readonly EndpointId[];
+  readonly protocol: Int32Array;
+  readonly port: Int32Array;
+}
+
+function prepareReplay(decider: Decider, questions: readonly FlowQuestion[]): Replay {
+  const ids = new Map<Endpoint, EndpointId>();
+  const idOf = (endpoint: Endpoint): EndpointId => {
+    let id = ids.get(endpoint);
+    if (id === undefined) ids.set(endpoint, (id = decider.prepare(endpoint)));
+    return id;
+  };
+  return {
+    from: questions.map((question) => idOf(question.from)),
+    to: questions.map((question) => idOf(question.to)),
+    protocol: Int32Array.from(questions, (question) => question.protocol),
+    port: Int32Array.from(questions, (question) => question.port),
+  };
+}
+
+/** Decisions per second of `decideIds` over the replayed flows, measured for about `ms`. */
+function measureReplay(decider: Decider, replay: Replay, ms: number): number {
+  const { from, to, protocol, port } = replay;
+  const decideIds = decider.decideIds;
+  let decisions = 0;
+  let allowed = 0;
+  const start = performance.now();
+  let elapsed = 0;
+  while (elapsed < ms) {
+    for (let index = 0; index < from.length; index++) {
+      if (decideIds(from[index]!, to[index]!, protocol[index]!, port[index]!).verdict === 'allow') {
+        allowed++;
+      }
+    }
+    decisions += from.length;
+    elapsed = performance.now() - start;
+  }
+  if (allowed < 0) throw new Error('unreachable'); // keeps the verdicts observable
+  return (decisions / elapsed) * 1000;
+}
+
 const scenarios = new Map(SIZES.map((size) => [size, createScenario(size)]));
 
-// One table in the same run: both figures and their ratio per size.
+// One table in the same run: all three figures and the ratios per size.
 const rows = SIZES.map((size) => {
   const { policy, questions } = scenarios.get(size)!;
+  const compileStart = performance.now();
   const decider = compileDecider(policy);
-  for (const question of questions) {
+  const compileMs = performance.now() - compileStart;
+  const prepareStart = performance.now();
+  const replay = prepareReplay(decider, questions);
+  const prepareMs = performance.now() - prepareStart;
+  questions.forEach((question, index) => {
     const want = firstMatchLoop(policy, question);
     const got = decider.decide(question);
-    if (want.rule !== got.rule || want.verdict !== got.verdict) {
-      throw new Error(`Cannot compare at ${size} rules: the engine and the loop disagree`);
+    const fast = decider.decideIds(replay.from[index]!, replay.to[index]!, 6, question.port);
+    for (const have of [got, fast]) {
+      if (want.rule !== have.rule || want.verdict !== have.verdict) {
+        throw new Error(`Cannot compare at ${size} rules: the engine and the loop disagree`);
+      }
     }
-  }
-  measure(questions, decider.decide, 300); // warm up
-  const engine = measure(questions, decider.decide, 1_000);
+  });
+
+  measureReplay(decider, replay, 300); // warm up, and builds every pair's table
+  const ids = measureReplay(decider, replay, 1_000);
+  measure(questions, decider.decide, 300);
+  const question = measure(questions, decider.decide, 1_000);
   const sample = size >= 1_000 ? questions.slice(0, BATCH) : questions;
-  const loop = measure(sample, (question) => firstMatchLoop(policy, question), 1_000);
+  const loop = measure(sample, (q) => firstMatchLoop(policy, q), 1_000);
   const allowed = questions.filter((q) => decider.decide(q).verdict === 'allow').length;
   return {
     rules: size,
-    engine: Math.round(engine),
+    decideIds: Math.round(ids),
+    decide: Math.round(question),
     loop: Math.round(loop),
-    ratio: +(engine / loop).toFixed(1),
+    'ids/loop': +(ids / loop).toFixed(1),
+    'decide/loop': +(question / loop).toFixed(1),
+    endpoints: new Set(replay.from).size + new Set(replay.to).size,
+    compileMs: +compileMs.toFixed(1),
+    prepareMs: +prepareMs.toFixed(1),
     allowedShare: +(allowed / questions.length).toFixed(2),
   };
 });
@@ -208,8 +271,15 @@ for (const size of SIZES) {
   const { policy, questions } = scenarios.get(size)!;
   const batch = questions.slice(0, BATCH);
   const decider = compileDecider(policy);
+  const replay = prepareReplay(decider, batch);
   describe(`${size} rules, ${BATCH} decisions per iteration`, () => {
-    bench('engine', () => {
+    bench('engine, decideIds (replay)', () => {
+      const { from, to, protocol, port } = replay;
+      for (let index = 0; index < BATCH; index++) {
+        decider.decideIds(from[index]!, to[index]!, protocol[index]!, port[index]!);
+      }
+    });
+    bench('engine, decide(question)', () => {
       for (const question of batch) decider.decide(question);
     });
     bench('first-match loop', () => {

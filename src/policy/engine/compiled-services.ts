@@ -43,26 +43,44 @@ function compileEntry(entry: ServiceEntry): CompiledEntry {
 
 /** Whether compiled services match the protocol, port, ICMP type and code of a question. */
 export function servicesHold(services: CompiledServices, question: FlowQuestion): boolean {
+  return servicesHoldFor(services, question.protocol, question.port, question.icmpCode);
+}
+
+/**
+ * Whether compiled services match a protocol and port (for ICMP the type), and an ICMP code
+ * when one is known.
+ */
+export function servicesHoldFor(
+  services: CompiledServices,
+  protocol: number,
+  port: number,
+  icmpCode: number | undefined,
+): boolean {
   if (services.all) return true;
   const entries = services.entries;
   for (let index = 0; index < entries.length; index++) {
-    if (entryHolds(entries[index]!, question)) return true;
+    if (entryHolds(entries[index]!, protocol, port, icmpCode)) return true;
   }
   return false;
 }
 
-function entryHolds(entry: CompiledEntry, question: FlowQuestion): boolean {
-  if (entry.protocol !== question.protocol) return false;
+function entryHolds(
+  entry: CompiledEntry,
+  protocol: number,
+  port: number,
+  icmpCode: number | undefined,
+): boolean {
+  if (entry.protocol !== protocol) return false;
   if (entry.icmp) {
     if (entry.icmpType < 0) return true;
-    if (entry.icmpType !== question.port) return false;
-    return entry.icmpCode < 0 || entry.icmpCode === question.icmpCode;
+    if (entry.icmpType !== port) return false;
+    return entry.icmpCode < 0 || entry.icmpCode === icmpCode;
   }
   const ports = entry.ports;
   if (ports === null) return true;
   for (let index = 0; index < ports.length; index++) {
     const range = ports[index]!;
-    if (range.first <= question.port && question.port <= range.last) return true;
+    if (range.first <= port && port <= range.last) return true;
   }
   return false;
 }

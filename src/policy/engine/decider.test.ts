@@ -81,6 +81,29 @@ describe('compileDecider()', () => {
     expect(decision).toEqual(evaluate(policy, question));
   });
 
+  it.each([
+    { name: 'the internet reaches the web tier', q: q(ip('203.0.113.7'), web, 6, 443) },
+    { name: 'private space is not the internet', q: q(ip('10.1.2.3'), web, 6, 443) },
+    { name: 'web reaches the api', q: q(web, api, 6, 8443) },
+    { name: 'monitoring scrapes the db', q: q(mon, db, 6, 9100) },
+    { name: 'ICMP echo', q: q(web, db, 1, 8) },
+  ])('decideIds() on prepared endpoints equals evaluate(): $name', ({ q: question }) => {
+    const from = decider.prepare(question.from);
+    const to = decider.prepare(question.to);
+
+    const got = decider.decideIds(from, to, question.protocol, question.port);
+
+    expect(got).toEqual(evaluate(policy, question));
+  });
+
+  it('decideIds() rejects an id another decider prepared', () => {
+    const other = compileDecider(policy);
+    const id = other.prepare(db);
+    const fresh = compileDecider(policy);
+
+    expect(() => fresh.decideIds(id, id, 6, 5432)).toThrow(RangeError);
+  });
+
   it('decide() leaves out a rule that expired before the instant it was compiled for', () => {
     const later = compileDecider(policy, { at: Date.parse('2027-02-01T00:00:00Z') });
     expect(later.decide(q(api, db, 6, 5432)).verdict).toBe('deny');

@@ -1,18 +1,13 @@
-import type {
-  Decision,
-  Endpoint,
-  FlowQuestion,
-  Policy,
-  Rule,
-  RuleAction,
-} from '../../domain/index.js';
+import type { Decision, Endpoint, FlowQuestion, Policy, Rule } from '../../domain/index.js';
 
 import { addressKey } from './address-key.js';
+import type { CompiledRule } from './compiled-rule.js';
+import { decideMatched } from './decide-matched.js';
+import { createEndpointTable } from './endpoint-table.js';
+import type { EndpointId } from './endpoint-table.js';
 import type { AddressKey } from './address-key.js';
 import { compileSelector, isBroadSide, selectorHolds, termHolds } from './compiled-selector.js';
-import type { CompiledTerm } from './compiled-selector.js';
 import { compileServices, servicesHold } from './compiled-services.js';
-import type { CompiledServices } from './compiled-services.js';
 import { createSideIndex, scanSideIndex } from './side-index.js';
 import type { IndexedEntry, SideIndex } from './side-index.js';
 import { createServiceBucket, inlineServices, scanServiceBucket } from './service-bucket.js';
@@ -34,23 +29,29 @@ export interface Decider {
    * A plain function, so it can be passed around without its object.
    */
   readonly decide: (question: FlowQuestion) => Decision;
+  /**
+   * Resolves an endpoint once, for replay: the id stands for every endpoint that the
+   * same rule sides select. Prepare each workload address once and keep the id; equal
+   * endpoints get equal ids.
+   */
+  readonly prepare: (endpoint: Endpoint) => EndpointId;
+  /**
+   * The decision `decide` gives for the endpoints the ids were prepared from, read from
+   * per-pair service tables (a hash lookup and a binary search over port intervals).
+   * Five arguments, not a question object, so that replay allocates nothing per decision.
+   *
+   * @throws RangeError when an id was not prepared by this decider.
+   */
+  readonly decideIds: (
+    from: EndpointId,
+    to: EndpointId,
+    protocol: number,
+    port: number,
+    icmpCode?: number,
+  ) => Decision;
   /** How many rules take part (expired ones are left out). */
   readonly ruleCount: number;
 }
-
-/** A rule with its sides and services compiled, numbered in evaluation order. */
-export interface CompiledRule {
-  readonly index: number;
-  readonly tier: number;
-  readonly action: RuleAction;
-  readonly from: readonly CompiledTerm[];
-  readonly to: readonly CompiledTerm[];
-  readonly services: CompiledServices;
-  /** The decision this rule gives when it decides; null for `pass`. */
-  readonly decision: Decision | null;
-}
-
-const DEFAULT_DENY: Decision = Object.freeze({ verdict: 'deny', rule: null, tier: null });
 
 /** Addresses kept parsed between decisions; replay sees the same few thousand again and again. */
 const ADDRESS_CACHE_LIMIT = 1 << 16;
@@ -206,7 +207,7 @@ function createDecider(rules: readonly CompiledRule[], indexes: Indexes): Decide
     scanServiceBucket(rest, asked.protocol, asked.port, visitRest);
     return decideMatched(rules, matched, count);
   };
-  return { decide, ruleCount: rules.length };
+  return { decide, ...createEndpointTable(rules), ruleCount: rules.length };
 }
 
 /**
@@ -243,45 +244,4 @@ function dottedQuadKey(text: string): number {
 function restart(stamps: Uint32Array): number {
   stamps.fill(0);
   return 1;
-}
-
-/**
- * The tier walk of `evaluate` over the matched rules: sorted into evaluation order, the
- * first tier without a matching `pass` and with a matching `deny` or `allow` decides, deny
- * first, each time by the earliest such rule in file order.
- */
-export function decideMatched(
-  rules: readonly CompiledRule[],
-  matched: Int32Array,
-  count: number,
-): Decision {
-  // Insertion sort: a decision matches a handful of rules.
-  for (let index = 1; index < count; index++) {
-    const value = matched[index]!;
-    let slot = index - 1;
-    while (slot >= 0 && matched[slot]! > value) {
-      matched[slot + 1] = matched[slot]!;
-      slot--;
-    }
-    matched[slot + 1] = value;
-  }
-
-  let index = 0;
-  while (index < count) {
-    const tier = rules[matched[index]!]!.tier;
-    let passed = false;
-    let deny: CompiledRule | undefined;
-    let allow: CompiledRule | undefined;
-    for (; index < count; index++) {
-      const rule = rules[matched[index]!]!;
-      if (rule.tier !== tier) break;
-      if (rule.action === 'pass') passed = true;
-      else if (rule.action === 'deny') deny ??= rule;
-      else allow ??= rule;
-    }
-    if (passed) continue;
-    const decided = deny ?? allow;
-    if (decided?.decision != null) return decided.decision;
-  }
-  return DEFAULT_DENY;
 }

@@ -3,7 +3,7 @@ import type { Endpoint, FlowQuestion } from '../../domain/index.js';
 import type { AddressKey, KeyRange } from './address-key.js';
 import { isBroadSide } from './compiled-selector.js';
 import type { CompiledTerm } from './compiled-selector.js';
-import type { CompiledRule } from './decider.js';
+import type { CompiledRule } from './compiled-rule.js';
 import { IntervalIndex } from './interval-index.js';
 import { createServiceBucket, inlineServices, scanServiceBucket } from './service-bucket.js';
 import type { BucketEntry, ServiceBucket } from './service-bucket.js';
