@@ -76,9 +76,18 @@ export function parseCidr(text: string): Cidr {
   return `${base}/${length}` as Cidr;
 }
 
+const parsedCidrs = new Map<string, [ipaddr.IPv4 | ipaddr.IPv6, number]>();
+
 /** Whether an address lies inside a prefix (false across families). */
 export function cidrContains(cidr: Cidr, address: Address): boolean {
-  if (addressFamily(cidr) !== addressFamily(address)) return false;
-  const [base, length] = ipaddr.parseCIDR(cidr);
-  return ipaddr.parse(address).match(base, length);
+  const family = addressFamily(address);
+  if (addressFamily(cidr) !== family) return false;
+  // Prefixes come from a few policies and rules and are asked about per flow: parse each once.
+  let parsed = parsedCidrs.get(cidr);
+  if (!parsed) {
+    parsed = ipaddr.parseCIDR(cidr);
+    if (parsedCidrs.size < 100_000) parsedCidrs.set(cidr, parsed);
+  }
+  const ip = family === 4 ? ipaddr.IPv4.parse(address) : ipaddr.IPv6.parse(address);
+  return ip.match(parsed);
 }

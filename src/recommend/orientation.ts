@@ -147,7 +147,9 @@ function clientRanges(
   for (const f of flows) {
     if (isWeak(f) || !hasPorts(f.flow.protocol)) continue;
     const port = f.flipped ? f.flow.dstPort : f.flow.srcPort;
-    ports.set(f.client, [...(ports.get(f.client) ?? []), port]);
+    const list = ports.get(f.client);
+    if (list) list.push(port);
+    else ports.set(f.client, [port]);
   }
   const out = new Map<string, readonly [number, number, string]>();
   for (const [host, list] of ports) {

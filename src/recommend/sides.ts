@@ -66,7 +66,11 @@ export function createSideResolver(
     if (text !== undefined) groupSizes.set(text, (groupSizes.get(text) ?? 0) + 1);
     for (const a of w.addresses) {
       const p = prefix24(a);
-      if (p) known24.set(p, [...(known24.get(p) ?? []), `${a}/32`]);
+      if (p) {
+        const list = known24.get(p);
+        if (list) list.push(`${a}/32`);
+        else known24.set(p, [`${a}/32`]);
+      }
     }
   }
 

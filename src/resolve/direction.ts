@@ -1,4 +1,4 @@
-import { cidrContains, hasPorts, parseCidr, protocolName } from '../domain/index.js';
+import { hasPorts, protocolName } from '../domain/index.js';
 import type { Address, DirectionEvidence, Flow } from '../domain/index.js';
 import { SERVICE_PORTS } from './service-ports.js';
 
@@ -126,16 +126,15 @@ function orientFlow(
  */
 const CLIENT_PORTS = new Set(['udp/68', 'udp/546']);
 
-const GROUP_RANGES = ['224.0.0.0/4', '255.255.255.255/32', '0.0.0.0/32', 'ff00::/8', '::/128'].map(
-  parseCidr,
-);
-
 /**
  * Whether an address can only be the server side: a multicast or broadcast destination
- * (nothing answers from it).
+ * (nothing answers from it): 224.0.0.0/4, 255.255.255.255 and ff00::/8. Read off the
+ * canonical text, since this runs twice per flow and parsing would dominate an ingest.
  */
 function isGroupServer(address: Address): boolean {
-  return !isUnspecified(address) && GROUP_RANGES.some((cidr) => cidrContains(cidr, address));
+  if (address.includes(':')) return address.startsWith('ff');
+  const first = Number(address.slice(0, address.indexOf('.')));
+  return (first >= 224 && first <= 239) || address === '255.255.255.255';
 }
 
 /** Whether an address is the unspecified one, which only a client uses (DHCP discovery). */

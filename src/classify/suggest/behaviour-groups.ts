@@ -85,7 +85,11 @@ function partition(
   const bySignature = new Map<string, string[]>();
   for (const n of names) {
     const sig = [...features.get(n)!].sort().join('\n');
-    bySignature.set(sig, [...(bySignature.get(sig) ?? []), n]);
+    {
+      const list = bySignature.get(sig);
+      if (list) list.push(n);
+      else bySignature.set(sig, [n]);
+    }
   }
 
   const groupOf = new Map<string, string>();
@@ -96,7 +100,11 @@ function partition(
     const id = members[0]!; // names are sorted, so the first member is the smallest
     for (const m of members) groupOf.set(m, id);
     const at = cores.push({ id, size: members.length, features: features.get(id)! }) - 1;
-    for (const f of features.get(id)!) index.set(f, [...(index.get(f) ?? []), at]);
+    for (const f of features.get(id)!) {
+      const list = index.get(f);
+      if (list) list.push(at);
+      else index.set(f, [at]);
+    }
   }
 
   for (const members of bySignature.values()) {
@@ -138,7 +146,11 @@ function describe(
   plain: ReadonlyMap<string, Set<string>>,
 ): BehaviourGroup[] {
   const members = new Map<string, string[]>();
-  for (const [n, g] of groupOf) members.set(g, [...(members.get(g) ?? []), n]);
+  for (const [n, g] of groupOf) {
+    const list = members.get(g);
+    if (list) list.push(n);
+    else members.set(g, [n]);
+  }
 
   return [...members.values()]
     .map((list) => list.sort((a, b) => a.localeCompare(b, 'en', { numeric: true })))

@@ -71,7 +71,11 @@ function suggestForGroup(
   const values = new Map<string, string[]>();
   for (const m of group.members) {
     const value = byName.get(m)?.labels[key];
-    if (value !== undefined) values.set(value, [...(values.get(value) ?? []), m]);
+    if (value !== undefined) {
+      const list = values.get(value);
+      if (list) list.push(m);
+      else values.set(value, [m]);
+    }
   }
   const labelled = [...values.values()].reduce((n, list) => n + list.length, 0);
   const best = [...values].sort((a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0]))[0];

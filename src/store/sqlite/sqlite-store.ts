@@ -92,6 +92,11 @@ export function openSqliteStore(path: string): Store {
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   db.pragma('foreign_keys = ON');
+  // WAL makes NORMAL durable enough: a crash loses at most the last transactions, never the file.
+  db.pragma('synchronous = NORMAL');
+  db.function('strongest_evidence', { deterministic: true }, (a: unknown, b: unknown) =>
+    strongest(a as DirectionEvidence, b as DirectionEvidence),
+  );
   migrate(db);
   return new SqliteStore(db);
 }
@@ -295,18 +300,23 @@ class SqliteStore implements Store {
 
   addEdges(edges: readonly EdgeHour[]): void {
     const db = this.#db;
-    const get = db.prepare(
-      'SELECT * FROM edges_hourly WHERE hour = ? AND client = ? AND server = ? AND protocol = ? AND port = ?',
-    );
-    const upsert = db.prepare(`INSERT OR REPLACE INTO edges_hourly VALUES (
+    // One statement per edge: the aggregate is summed in place on conflict, and the
+    // strongest direction evidence kept through the registered strongest_evidence().
+    const upsert = db.prepare(`INSERT INTO edges_hourly VALUES (
       @hour, @client, @server, @protocol, @port, @first_seen, @last_seen, @flows, @rejected,
-      @packets_to_server, @bytes_to_server, @packets_to_client, @bytes_to_client, @evidence)`);
+      @packets_to_server, @bytes_to_server, @packets_to_client, @bytes_to_client, @evidence)
+      ON CONFLICT (hour, client, server, protocol, port) DO UPDATE SET
+        first_seen = min(first_seen, excluded.first_seen),
+        last_seen = max(last_seen, excluded.last_seen),
+        flows = flows + excluded.flows,
+        rejected = rejected + excluded.rejected,
+        packets_to_server = packets_to_server + excluded.packets_to_server,
+        bytes_to_server = bytes_to_server + excluded.bytes_to_server,
+        packets_to_client = packets_to_client + excluded.packets_to_client,
+        bytes_to_client = bytes_to_client + excluded.bytes_to_client,
+        evidence = strongest_evidence(evidence, excluded.evidence)`);
     db.transaction(() => {
-      for (const edge of edges) {
-        const old = get.get(edge.hour, edge.client, edge.server, edge.protocol, edge.port) as
-          EdgeRow | undefined;
-        upsert.run(mergeRow(old, edge));
-      }
+      for (const edge of edges) upsert.run(mergeRow(undefined, edge));
     })();
   }
 
