@@ -1,5 +1,5 @@
 import type { Policy, Rule, RuleAction, Selector, Workload } from '../domain/index.js';
-import { modeOf, selectorPrefixes, selectsAny, selectsWorkload } from '../policy/index.js';
+import { createSelectionCache, modeOf, selectorPrefixes, selectsAny } from '../policy/index.js';
 import {
   FULL_INTERVAL_SET,
   addressesToIntervalSet,
@@ -44,7 +44,9 @@ export function buildEnforcementPlan(
   workloads: readonly Workload[],
   options: BuildPlanOptions = {},
 ): EnforcementPlan {
-  const peers = createPeerResolver(policy, workloads);
+  const selects = createSelectionCache(policy);
+  const peers = createPeerResolver(policy, workloads, selects);
+  const planned = new Map<Rule, (set: AddressSet) => PlanRule>();
   const rules = policy.tiers.map((tier) => ({
     name: tier.name,
     rules: tier.rules.filter((rule) => !isExpired(rule, options.at)),
@@ -59,10 +61,8 @@ export function buildEnforcementPlan(
           .filter((tier) => tier.rules.length > 0);
       const tierRules = (list: readonly Rule[], dir: Direction): PlanRule[] =>
         list
-          .filter((rule) =>
-            selectsWorkload(policy, dir === 'ingress' ? rule.to : rule.from, workload),
-          )
-          .map((rule) => planRule(rule, peers(dir === 'ingress' ? rule.from : rule.to)))
+          .filter((rule) => selects(dir === 'ingress' ? rule.to : rule.from, workload))
+          .map((rule) => planRule(rule, peers(dir === 'ingress' ? rule.from : rule.to), planned))
           .sort(compareRules);
 
       return {
@@ -81,21 +81,33 @@ function isExpired(rule: Rule, at: number | undefined): boolean {
   return at !== undefined && rule.expires !== undefined && at > rule.expires;
 }
 
-function planRule(rule: Rule, peers: AddressSet): PlanRule {
-  return { id: rule.id, action: rule.action, peers, services: planServices(rule.services) };
+function planRule(
+  rule: Rule,
+  peers: AddressSet,
+  cache: Map<Rule, (set: AddressSet) => PlanRule>,
+): PlanRule {
+  // A rule's services are the same at every enforcement point: plan them once.
+  let make = cache.get(rule);
+  if (!make) {
+    const services = planServices(rule.services);
+    make = (set) => ({ id: rule.id, action: rule.action, peers: set, services });
+    cache.set(rule, make);
+  }
+  return make(peers);
 }
 
 /** The addresses a selector stands for, computed once per selector. */
 function createPeerResolver(
   policy: Policy,
   workloads: readonly Workload[],
+  selects: (selector: Selector, workload: Workload) => boolean,
 ): (selector: Selector) => AddressSet {
   const cache = new Map<Selector, AddressSet>();
   return (selector) => {
     const known = cache.get(selector);
     if (known !== undefined) return known;
 
-    const selected = workloads.filter((workload) => selectsWorkload(policy, selector, workload));
+    const selected = workloads.filter((workload) => selects(selector, workload));
     const parts = selectsAny(policy, selector)
       ? [FULL_INTERVAL_SET]
       : [

@@ -1,4 +1,5 @@
 export {
+  createSelectionCache,
   networkContains,
   selectorPrefixes,
   selectsAny,

@@ -127,3 +127,51 @@ export function selectsAny(policy: Policy, selector: Selector): boolean {
     return segment !== undefined && selectsAny(policy, segment.select);
   });
 }
+
+function namesTerm(
+  policy: Policy,
+  selector: Selector,
+  kinds: readonly string[],
+  depth = 0,
+): boolean {
+  return selector.some((term) => {
+    if (kinds.includes(term.kind)) return true;
+    if (term.kind !== 'segment' || depth > 8) return false;
+    const segment = policy.segments.get(term.name);
+    return segment !== undefined && namesTerm(policy, segment.select, kinds, depth + 1);
+  });
+}
+
+/**
+ * A memoised `selectsWorkload` for compiling and analysing whole estates: workloads with
+ * the same labels are one kind for a selector that names no workload or address, so each
+ * selector is decided once per kind instead of once per workload.
+ */
+export function createSelectionCache(
+  policy: Policy,
+): (selector: Selector, workload: Workload) => boolean {
+  const bySelector = new Map<
+    Selector,
+    { byName: boolean; byAddress: boolean; results: Map<string, boolean> }
+  >();
+  return (selector, workload) => {
+    let entry = bySelector.get(selector);
+    if (!entry) {
+      entry = {
+        byName: namesTerm(policy, selector, ['workload']),
+        byAddress: namesTerm(policy, selector, ['cidr', 'network']),
+        results: new Map(),
+      };
+      bySelector.set(selector, entry);
+    }
+    let key = JSON.stringify(workload.labels);
+    if (entry.byName) key += `|${workload.name}`;
+    if (entry.byAddress) key += `|${workload.addresses.join(',')}`;
+    let hit = entry.results.get(key);
+    if (hit === undefined) {
+      hit = selectsWorkload(policy, selector, workload);
+      entry.results.set(key, hit);
+    }
+    return hit;
+  };
+}

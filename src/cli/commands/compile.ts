@@ -154,9 +154,10 @@ export function compileToDir(options: {
         rules: countRules(plan, hosts),
       });
     } else {
+      const wanted = new Set(points.map((w) => w.name));
       for (const point of plan.points) {
-        if (!points.some((w) => w.name === point.workload)) continue;
-        const rules = countRules(plan, [point.workload]);
+        if (!wanted.has(point.workload)) continue;
+        const rules = [...point.ingress, ...point.egress].reduce((n, t) => n + t.rules.length, 0);
         const base = safeName(point.workload);
         outputs.push(
           ...renderHost(plan, point.workload, target, base, result).map((o) => ({
@@ -192,8 +193,9 @@ export function compileToDir(options: {
 }
 
 function countRules(plan: EnforcementPlan, workloads: readonly string[]): number {
+  const wanted = new Set(workloads);
   return plan.points
-    .filter((p) => workloads.includes(p.workload))
+    .filter((p) => wanted.has(p.workload))
     .reduce((n, p) => n + [...p.ingress, ...p.egress].reduce((m, t) => m + t.rules.length, 0), 0);
 }
 

@@ -7,7 +7,7 @@ import type {
   Workload,
 } from '../../domain/index.js';
 import { addressFamily } from '../../domain/index.js';
-import { selectsWorkload } from '../../policy/index.js';
+import { createSelectionCache } from '../../policy/index.js';
 import { prefixesToIntervalSet, toAddressSet } from '../interval.js';
 import { addressSetPrefixes } from '../iptables/prefixes.js';
 import { planServices } from '../service.js';
@@ -74,8 +74,9 @@ export function buildGroupPlan(
   options: { readonly at?: number } = {},
 ): GroupPlan {
   const sorted = [...workloads].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const selects = createSelectionCache(policy);
   const selected = (selector: Selector): string[] =>
-    sorted.filter((workload) => selectsWorkload(policy, selector, workload)).map((w) => w.name);
+    sorted.filter((workload) => selects(selector, workload)).map((w) => w.name);
   const tiers = policy.tiers.map((tier): GroupTier => ({
     name: tier.name,
     rules: tier.rules
