@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 
 import type { Command } from 'commander';
 
@@ -8,6 +8,9 @@ import { parseCsvFlowMapping } from '../../ingest/csv-flows/index.js';
 import type { CsvFlowMapping } from '../../ingest/csv-flows/index.js';
 import type { IngestSummary, RejectedRecord } from '../../ingest/index.js';
 import { isNmapXml, readInventoryCsv, readNmapXml } from '../../ingest/inventory/index.js';
+import type { InventoryReport } from '../../ingest/inventory/index.js';
+import { isAwsInventory, readAwsInventory } from '../../ingest/inventory/aws/index.js';
+import { isK8sManifest, readK8sInventory } from '../../ingest/inventory/k8s/index.js';
 import { readHead } from '../../ingest/index.js';
 import { formatTable, parseOutput, printData } from '../output.js';
 import { startProgress } from '../progress.js';
@@ -28,11 +31,17 @@ function parseMapOption(text: string): CsvFlowMapping {
   return result.mapping;
 }
 
-/** An inventory's format from its first bytes: XML (nmap) or CSV. */
+/** An inventory's format: a folder of manifests or AWS CLI output, else from its first bytes. */
 async function detectInventory(file: string): Promise<string> {
   if (!existsSync(file))
     throw new InputError('Cannot import inventory: no such file; check the path', { file });
+  if (statSync(file).isDirectory()) {
+    const names = readdirSync(file, { recursive: true }).map(String);
+    return names.some((n) => /describe-(instances|network-interfaces)/.test(n)) ? 'aws' : 'k8s';
+  }
   const head = await readHead(file);
+  if (isAwsInventory(head)) return 'aws';
+  if (isK8sManifest(head)) return 'k8s';
   // Any XML document goes to the XML importer, which refuses entity declarations and
   // documents that are not nmap output with a reason; CSV never starts with "<".
   return isNmapXml(head) || head.toString('utf8', 0, 64).trimStart().startsWith('<')
@@ -139,16 +148,25 @@ export function registerDiscover(program: Command): void {
       'import workloads from a CSV (name, addresses, label:KEY columns) or nmap -oX file',
     )
     .argument('<file>', 'inventory file')
-    .option('--format <name>', 'csv or nmap (default: detected)')
+    .option('--format <name>', 'csv, nmap, aws or k8s (default: detected; a folder is aws or k8s)')
     .option('--output <format>', 'table, json or yaml', 'table')
     .action(
       action(async (file: string, opts: { format?: string; output: string }, cmd: Command) => {
         const output = parseOutput(opts.output);
         const format = opts.format ?? (await detectInventory(file));
-        if (format !== 'csv' && format !== 'nmap') {
-          throw new InputError(`Cannot import inventory format "${format}": choose csv or nmap`);
+        const readers: Record<string, (path: string) => Promise<InventoryReport>> = {
+          csv: readInventoryCsv,
+          nmap: readNmapXml,
+          aws: readAwsInventory,
+          k8s: readK8sInventory,
+        };
+        const reader = readers[format];
+        if (!reader) {
+          throw new InputError(
+            `Cannot import inventory format "${format}": choose csv, nmap, aws or k8s`,
+          );
         }
-        const report = format === 'nmap' ? await readNmapXml(file) : await readInventoryCsv(file);
+        const report = await reader(file);
         const store = openWorkspaceStore(findWorkspace(workspaceOf(cmd)));
         const result = (() => {
           try {
