@@ -34,3 +34,5 @@ export function analyzeManifests(documents: readonly ManifestDocument[]): Connli
   const { lines, connections } = buildReport(cluster);
   return { lines, connections, warnings: [...warnings], cluster };
 }
+export { toBulkheadPolicy } from './to-policy.js';
+export type { BulkheadImport } from './to-policy.js';

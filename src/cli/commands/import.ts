@@ -2,7 +2,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 
 import type { Command } from 'commander';
 
+import { toBulkheadPolicy } from '../../analyze/k8s/index.js';
 import { InputError } from '../../domain/index.js';
+import { connlist } from '../../ingest/k8s/index.js';
 import { compileTailscaleFilters, importTailscale } from '../../policy/tailscale/index.js';
 import type { TailscaleNode } from '../../policy/tailscale/index.js';
 import { action } from '../run.js';
@@ -87,6 +89,26 @@ export function registerImport(program: Command): void {
           );
           writeFileSync(opts.filters, JSON.stringify(filters, null, 2) + '\n');
         }
+        return 0;
+      }),
+    );
+
+  importer
+    .command('k8s')
+    .description(
+      'Kubernetes NetworkPolicies (and ANP/BANP) in a folder of manifests → Bulkhead policy',
+    )
+    .argument('<dir>', 'folder of manifests (YAML or JSON)')
+    .option('--out <file>', 'write the Bulkhead policy here instead of standard output')
+    .option('--workloads <file>', 'write the imported workloads (JSON) here')
+    .action(
+      action(async (dir: string, opts: { out?: string; workloads?: string }) => {
+        const imported = toBulkheadPolicy(await connlist(dir));
+        for (const warning of imported.warnings) process.stderr.write(`warning: ${warning}\n`);
+        if (opts.out === undefined) process.stdout.write(imported.policyYaml);
+        else writeFileSync(opts.out, imported.policyYaml);
+        if (opts.workloads !== undefined)
+          writeFileSync(opts.workloads, JSON.stringify(imported.workloads, null, 2) + '\n');
         return 0;
       }),
     );
