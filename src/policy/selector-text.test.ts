@@ -84,8 +84,8 @@ describe('parseSelectorText()', () => {
       message: 'write workload:NAME',
     },
     {
-      name: 'name with space',
-      input: 'web 1',
+      name: 'name with a control character',
+      input: 'workload:web\u00011',
       code: 'invalid_selector',
       message: 'write workload:NAME',
     },
@@ -101,6 +101,16 @@ describe('parseSelectorText()', () => {
   it.each([
     { name: 'bare workload', input: 'web-1', want: { kind: 'workload', name: 'web-1' } },
     { name: 'prefixed workload', input: 'workload:db-1', want: { kind: 'workload', name: 'db-1' } },
+    {
+      name: 'Kubernetes workload (namespace/name)',
+      input: 'workload:bookinfo/productpage-v1',
+      want: { kind: 'workload', name: 'bookinfo/productpage-v1' },
+    },
+    {
+      name: 'inventory name with blanks',
+      input: 'workload:Web Server 1',
+      want: { kind: 'workload', name: 'Web Server 1' },
+    },
     { name: 'address', input: '198.18.0.1', want: { kind: 'cidr', cidr: '198.18.0.1/32' } },
     { name: 'IPv6 address', input: '2001:DB8::1', want: { kind: 'cidr', cidr: '2001:db8::1/128' } },
     { name: 'CIDR', input: '198.18.0.0/15', want: { kind: 'cidr', cidr: '198.18.0.0/15' } },

@@ -18,7 +18,14 @@ export type SelectorTextResult =
   | { readonly ok: true; readonly term: SelectorTerm; readonly selector: Selector }
   | { readonly ok: false; readonly code: PolicyIssueCode; readonly message: string };
 
-const WORKLOAD_NAME = /^[A-Za-z0-9][A-Za-z0-9_.:@-]*$/;
+const NAME = /^[A-Za-z0-9][A-Za-z0-9_.:@-]*$/;
+
+/**
+ * Workload names come from every inventory and flow source (`namespace/pod` from
+ * Kubernetes and Hubble, `Web Server 1` from a CSV, addresses): any text without control
+ * characters or surrounding blanks, so every workload Bulkhead knows can be named in a policy.
+ */
+const WORKLOAD_NAME = /^[^\s\p{Cc}](?:[^\p{Cc}]*[^\s\p{Cc}])?$/u;
 
 /** What a selector written as text may be, for messages. */
 export const SELECTOR_FORMS =
@@ -56,8 +63,12 @@ function readNamed(
   text: string,
   names: SelectorNames | undefined,
 ): SelectorTerm | Problem {
-  if (!WORKLOAD_NAME.test(name)) {
-    const problem = `the ${kind} name is empty or holds characters other than letters, digits, "_ . : @ -"; write ${kind}:NAME`;
+  if (kind === 'workload' ? !WORKLOAD_NAME.test(name) : !NAME.test(name)) {
+    const allowed =
+      kind === 'workload'
+        ? 'is empty, has blanks around it or holds control characters'
+        : 'is empty or holds characters other than letters, digits, "_ . : @ -"';
+    const problem = `the ${kind} name ${allowed}; write ${kind}:NAME`;
     return { code: 'invalid_selector', doing: 'parse selector', value: text, problem };
   }
   if (kind === 'workload' || names === undefined) return { kind, name };

@@ -77,7 +77,11 @@ async function survives(read: (file: string) => Promise<unknown>, input: Buffer)
       () => 'read',
       (error: unknown) => (error instanceof InputError ? 'refused' : error),
     ),
-    new Promise((resolve) => setTimeout(() => resolve('hung'), 5_000)),
+    new Promise((resolve) =>
+      setTimeout(() => {
+        resolve('hung');
+      }, 5_000),
+    ),
   ]);
   rmSync(file, { force: true });
   expect(['read', 'refused']).toContain(outcome);
