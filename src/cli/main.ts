@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 
 import { registerAnalyze } from './commands/analyze.js';
+import { POLICY_SCHEMA } from '../policy/schema/index.js';
 import { registerRisk } from './commands/classify.js';
 import { registerCollect } from './commands/collect.js';
 import { registerCompile } from './commands/compile.js';
@@ -39,6 +40,12 @@ export function createProgram(): Command {
   registerAnalyze(program);
   registerCompile(program);
   registerDemo(program);
+  program
+    .command('schema')
+    .description('print the JSON Schema of the policy file, for editor completion')
+    .action(() => {
+      process.stdout.write(JSON.stringify(POLICY_SCHEMA, null, 2) + '\n');
+    });
   return program;
 }
 

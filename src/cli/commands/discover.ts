@@ -141,7 +141,7 @@ export function registerDiscover(program: Command): void {
 
   const inventory = program
     .command('inventory')
-    .description('import what exists: CSV inventories and nmap XML');
+    .description('import what exists: CSV, nmap XML, AWS describe-* JSON, Kubernetes manifests');
   inventory
     .command('import')
     .description(
