@@ -1,6 +1,6 @@
-// The truth table the target kernel tests share (iptables, gateway): a policy with tiers,
+// The truth table the kernel tests share (nftables, iptables, gateway): a policy with tiers,
 // deny and pass, hosts with labels, and the cells (source, destination, service) whose real
-// connection result must equal evaluate(). nftables.test.ts keeps its own copy.
+// connection result must equal evaluate(). The nftables test uses it too.
 import { expect } from 'vitest';
 
 import { parseAddress } from '../../src/domain/index.js';
