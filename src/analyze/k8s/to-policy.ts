@@ -350,7 +350,9 @@ function selectorContext(cluster: Cluster): SelectorContext {
   const names = new Map<Workload, string>();
   const taken = new Set<string>();
   for (const w of cluster.workloads) {
-    const plain = `${w.namespace}:${w.name}`.replace(/[^A-Za-z0-9_.:@-]/g, '_');
+    // `namespace/name`, as the Kubernetes inventory importer names the same workloads, so an
+    // imported policy applies to the workloads `inventory import --format k8s` stored.
+    const plain = `${w.namespace}/${w.name}`.replace(/[^A-Za-z0-9_.:@/-]/g, '_');
     const name = taken.has(plain) ? `${plain}@${w.kind.toLowerCase()}` : plain;
     taken.add(name);
     names.set(w, name);
