@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 
 import { InputError } from '../../domain/index.js';
+import { createEdgeWriter } from '../../ingest/index.js';
 import {
   DEFAULT_RECEIVE_BUFFER,
-  createEdgeBatcher,
   createNetflowDecoder,
   parseListenAddress,
   startNetflowCollector,
@@ -127,7 +127,7 @@ async function collect(opts: CollectOptions, cmd: Command): Promise<number> {
 
   const store = openWorkspaceStore(findWorkspace(workspaceOf(cmd)));
   try {
-    const batcher = createEdgeBatcher(store, batchFlows);
+    const batcher = createEdgeWriter(store, batchFlows);
     const decoder = createNetflowDecoder();
     const { stopped, stop } = stopSignal(duration);
     let flows = 0;

@@ -14,5 +14,3 @@ export { NETFLOW_FORMAT, isNetflowPayloads, readNetflowPayloads } from './read.j
 export type { ReadNetflowOptions } from './read.js';
 export { DEFAULT_RECEIVE_BUFFER, parseListenAddress, startNetflowCollector } from './collector.js';
 export type { ListenAddress, NetflowCollector, NetflowCollectorOptions } from './collector.js';
-export { createEdgeBatcher } from './edge-batcher.js';
-export type { EdgeBatchTotals, EdgeBatcher } from './edge-batcher.js';
