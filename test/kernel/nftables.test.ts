@@ -14,8 +14,8 @@ import {
   TCP_PORTS,
   UDP_PORTS,
   allPairs,
+  compareLines,
   describeCell,
-  expectedOpen,
   flushConntrack,
   loadForTest,
   matrix,
@@ -77,14 +77,7 @@ describe.skipIf(unavailable !== undefined)(
       const policy = loadForTest(POLICY);
       applyPolicy(lab!, policy);
       const cells = matrix(allPairs(lab!.hosts));
-      const results = await runMatrix(lab!, cells);
-
-      const got = cells.map(
-        (cell) => `${describeCell(cell)}: ${results.get(cell) ? 'open' : 'blocked'}`,
-      );
-      const want = cells.map(
-        (cell) => `${describeCell(cell)}: ${expectedOpen(policy, cell) ? 'open' : 'blocked'}`,
-      );
+      const { got, want } = compareLines(policy, cells, await runMatrix(lab!, cells));
       expect(got).toEqual(want);
       // The matrix must exercise both outcomes, or it proves nothing.
       expect(want.filter((line) => line.endsWith('blocked')).length).toBeGreaterThan(10);
@@ -104,14 +97,7 @@ describe.skipIf(unavailable !== undefined)(
         lab!.exec(host, ['nft', 'delete', 'chain', 'inet', 'bulkhead', remove]);
       }
       const cells = matrix(allPairs(lab!.hosts));
-      const results = await runMatrix(lab!, cells);
-
-      const got = cells.map(
-        (cell) => `${describeCell(cell)}: ${results.get(cell) ? 'open' : 'blocked'}`,
-      );
-      const want = cells.map(
-        (cell) => `${describeCell(cell)}: ${expectedOpen(policy, cell) ? 'open' : 'blocked'}`,
-      );
+      const { got, want } = compareLines(policy, cells, await runMatrix(lab!, cells));
       expect(got).toEqual(want);
     });
 
