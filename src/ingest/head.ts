@@ -2,12 +2,7 @@ import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 
-const GZIP_MAGIC = [0x1f, 0x8b];
-
-/** Whether a buffer starts with the gzip magic number. */
-export function isGzip(head: Buffer): boolean {
-  return head[0] === GZIP_MAGIC[0] && head[1] === GZIP_MAGIC[1];
-}
+import { isGzip } from './open-text.js';
 
 async function readRaw(file: string, size: number): Promise<Buffer> {
   const handle = await open(file, 'r');

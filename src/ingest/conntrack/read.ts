@@ -3,7 +3,7 @@ import { createInterface } from 'node:readline';
 import { InputError } from '../../domain/index.js';
 import { createReport, reject, skip } from '../report.js';
 import type { FlowSink, ReadReport, WorkloadSink } from '../report.js';
-import { openText } from '../vpc/open-text.js';
+import { openText } from '../open-text.js';
 import { conntrackFlow } from './entry.js';
 import type { ConntrackEntry } from './entry.js';
 import { parseConntrackLine } from './text.js';

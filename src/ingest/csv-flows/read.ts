@@ -4,7 +4,7 @@ import { InputError } from '../../domain/index.js';
 import { CsvSyntaxError, parseCsv } from '../inventory/csv.js';
 import { createReport, reject } from '../report.js';
 import type { FlowSink, ReadReport } from '../report.js';
-import { openText } from '../vpc/open-text.js';
+import { openText } from '../open-text.js';
 import { CSV_FLOW_KEYS } from './mapping.js';
 import type { CsvFlowKey, CsvFlowMapping } from './mapping.js';
 import { parseCsvFlowRow } from './row.js';

@@ -1,5 +1,5 @@
 import { constants, gunzipSync } from 'node:zlib';
-import { isGzip } from '../vpc/open-text.js';
+import { isGzip } from '../open-text.js';
 
 /**
  * The text of a file's first bytes for a sniffer: decompressed as far as it goes when it

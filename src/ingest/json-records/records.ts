@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline';
 import { InputError } from '../../domain/index.js';
-import { openText } from '../vpc/open-text.js';
+import { openText } from '../open-text.js';
 import { clip, JsonSplitter } from './splitter.js';
 import type { JsonPiece } from './splitter.js';
 

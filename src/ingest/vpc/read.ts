@@ -4,7 +4,7 @@ import { createReport, reject, skip } from '../report.js';
 import type { FlowSink, ReadReport } from '../report.js';
 import { createVpcLayout, parseVpcHeader, VPC_DEFAULT_FIELDS } from './layout.js';
 import type { VpcLayout } from './layout.js';
-import { openText } from './open-text.js';
+import { openText } from '../open-text.js';
 import { parseVpcRecord } from './record.js';
 
 /** The format name ReadReports of this reader carry. */

@@ -1,6 +1,6 @@
 import { constants, gunzipSync } from 'node:zlib';
 import { parseVpcHeader, VPC_DEFAULT_FIELDS } from './layout.js';
-import { isGzip } from './open-text.js';
+import { isGzip } from '../open-text.js';
 
 const STATUSES = new Set(['OK', 'NODATA', 'SKIPDATA']);
 const ACTIONS = new Set(['ACCEPT', 'REJECT', '-']);

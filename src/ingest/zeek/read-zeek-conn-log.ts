@@ -1,9 +1,7 @@
-import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
 import { InputError } from '../../domain/index.js';
+import { openText } from '../open-text.js';
 import { createReport, note, reject, skip, type FlowSink, type ReadReport } from '../report.js';
 import { applyZeekDirective, createZeekHeader, type ZeekHeader } from './header.js';
 import {
@@ -38,7 +36,7 @@ interface ZeekColumnsState {
  * const report = await readZeekConnLog('conn.log', (flow) => flows.push(flow));
  */
 export async function readZeekConnLog(file: string, sink: FlowSink): Promise<ReadReport> {
-  const source = await openText(file);
+  const source = await openZeekLog(file);
   const report = createReport(file, 'zeek');
   const header = createZeekHeader();
   let state: State = { kind: 'no-fields' };
@@ -139,24 +137,11 @@ function readRow(
   }
 }
 
-async function openText(file: string): Promise<Readable> {
-  let head: Buffer;
+async function openZeekLog(file: string): Promise<Readable> {
   try {
-    const handle = await open(file, 'r');
-    try {
-      const { buffer, bytesRead } = await handle.read(Buffer.alloc(2), 0, 2, 0);
-      head = buffer.subarray(0, bytesRead);
-    } finally {
-      await handle.close();
-    }
+    return await openText(file);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new InputError(`Cannot open Zeek log ${file}: ${reason}`, { file }, { cause: error });
   }
-
-  const stream = createReadStream(file);
-  if (head[0] !== 0x1f || head[1] !== 0x8b) return stream;
-  const gunzip = createGunzip();
-  stream.on('error', (error) => gunzip.destroy(error));
-  return stream.pipe(gunzip);
 }
