@@ -1,4 +1,4 @@
-import { ipv6Text } from './address-text.js';
+import { ipv6Text } from '../address-text.js';
 
 /**
  * Just enough of classic pcap and pcapng to pull UDP payloads out of a capture of export

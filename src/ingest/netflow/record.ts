@@ -1,6 +1,6 @@
 import type { Flow } from '../../domain/index.js';
 import type { FlowSink } from '../report.js';
-import { ipv4Text, ipv6Text } from './address-text.js';
+import { ipv4Text, ipv6Text } from '../address-text.js';
 import type { DomainState, ExporterState } from './exporter.js';
 import { FIELD } from './fields.js';
 import { VARIABLE_LENGTH } from './template.js';

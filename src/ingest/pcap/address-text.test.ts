@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { parseAddress } from '../../domain/index.js';
-import { formatIpv4, formatIpv6 } from './address-text.js';
+import { formatIpv4, ipv6Text } from '../address-text.js';
 import { addressBytesForTest } from './capture-for-test.js';
 
-describe('formatIpv6()', () => {
+describe('ipv6Text()', () => {
   it.each([
     '::',
     '::1',
@@ -18,7 +18,7 @@ describe('formatIpv6()', () => {
     'ff02::1:2',
   ])('writes %s as parseAddress() does (RFC 5952)', (text) => {
     const bytes = Uint8Array.from(addressBytesForTest(text));
-    expect(formatIpv6(new DataView(bytes.buffer), 0)).toBe(parseAddress(text));
+    expect(ipv6Text(bytes, 0)).toBe(parseAddress(text));
   });
 });
 

@@ -1,6 +1,6 @@
 import type { Address, FlowOrigin } from '../../domain/index.js';
 import { skip, type FlowSink, type ReadReport } from '../report.js';
-import { formatIpv4, formatIpv6 } from './address-text.js';
+import { formatIpv4, ipv6Text } from '../address-text.js';
 import { Conversation } from './conversation.js';
 import { isEcho, isEchoRequest } from './network.js';
 import type { PacketFields } from './packet-fields.js';
@@ -216,7 +216,7 @@ function flowPorts(f: PacketFields, kind: number, senderIsSrc: boolean): [number
 }
 
 function formatAddress(f: PacketFields, offset: number): Address {
-  return f.family === 4 ? formatIpv4(f.bytes, offset) : formatIpv6(f.view, offset);
+  return f.family === 4 ? formatIpv4(f.bytes, offset) : ipv6Text(f.bytes, offset);
 }
 
 /** Orders the packet's source before its destination (negative) or after (positive). */

@@ -1,4 +1,12 @@
-import type { Address } from '../../domain/index.js';
+import type { Address } from '../domain/index.js';
+
+// Address text from packet and record bytes, shared by the pcap and NetFlow decoders. The
+// output is canonical (what parseAddress gives), so flows from every reader compare equal.
+
+/** Formats the 4 bytes at `offset` as a dotted quad. */
+export function formatIpv4(bytes: Uint8Array, offset: number): Address {
+  return `${bytes[offset]}.${bytes[offset + 1]}.${bytes[offset + 2]}.${bytes[offset + 3]}` as Address;
+}
 
 /** Interned IPv4 texts; flows repeat the same few thousand addresses. */
 const V4_CACHE = new Map<number, Address>();
